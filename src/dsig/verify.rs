@@ -1,0 +1,104 @@
+//! A verifier for our own self-checks. What counts is that xmlsec1 and real SP libraries accept
+//! our signatures; this only catches our own mistakes early.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use rsa::RsaPublicKey;
+
+use super::algorithms::{DigestAlgorithm, SignatureAlgorithm};
+use super::error::DsigError;
+use crate::xml::{exclusive_c14n, parse, Element};
+
+/// Verify every `ds:Signature` in `xml` with `key`; returns the IDs of the signed elements.
+pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigError> {
+    let root = parse(xml)?;
+    let mut signed = Vec::new();
+    let mut paths = Vec::new();
+    collect_signatures(&root, &mut Vec::new(), &mut paths);
+    if paths.is_empty() {
+        return Err(DsigError::Unsigned);
+    }
+    for path in paths {
+        signed.push(verify_one(&root, &path, key)?);
+    }
+    Ok(signed)
+}
+
+fn collect_signatures(element: &Element, path: &mut Vec<usize>, found: &mut Vec<Vec<usize>>) {
+    for (i, child) in element.child_elements().enumerate() {
+        path.push(i);
+        if child.local_name() == "Signature" {
+            found.push(path.clone());
+        } else {
+            collect_signatures(child, path, found);
+        }
+        path.pop();
+    }
+}
+
+fn prefix_list(transform: Option<&Element>) -> Vec<String> {
+    transform
+        .and_then(|t| t.find_child("InclusiveNamespaces"))
+        .and_then(|i| i.get_attr("PrefixList"))
+        .map(|list| list.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+fn verify_one(root: &Element, signature_path: &[usize], key: &RsaPublicKey) -> Result<String, DsigError> {
+    let malformed = |what: &str| DsigError::Malformed(what.to_owned());
+    let signature = root.at(signature_path).ok_or_else(|| malformed("signature path"))?;
+    let signed_info = signature.find_child("SignedInfo").ok_or_else(|| malformed("no SignedInfo"))?;
+    let reference = signed_info.find_child("Reference").ok_or_else(|| malformed("no Reference"))?;
+    let uri = reference.get_attr("URI").ok_or_else(|| malformed("Reference without URI"))?;
+    let parent_path = &signature_path[..signature_path.len() - 1];
+    let parent = root.at(parent_path).ok_or_else(|| malformed("signature without parent"))?;
+    if uri.strip_prefix('#') != parent.get_attr("ID") {
+        return Err(DsigError::BadReference(uri.to_owned()));
+    }
+
+    let transforms: Vec<&Element> =
+        reference.find_child("Transforms").map(|t| t.child_elements().collect()).unwrap_or_default();
+    let c14n_transform = transforms.iter().copied().find(|t| t.get_attr("Algorithm") != Some(super::ENVELOPED));
+    let prefixes = prefix_list(c14n_transform);
+    let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+
+    let mut without_signature = root.clone();
+    let parent_mut = without_signature.at_mut(parent_path).ok_or_else(|| malformed("parent"))?;
+    let signature_index = *signature_path.last().ok_or_else(|| malformed("root signature"))?;
+    let mut seen = 0;
+    parent_mut.children.retain(|node| match node {
+        crate::xml::Node::Element(_) => {
+            seen += 1;
+            seen - 1 != signature_index
+        }
+        _ => true,
+    });
+    let canonical = exclusive_c14n(&without_signature, parent_path, &prefixes)?;
+    let digest_method = reference
+        .find_child("DigestMethod")
+        .and_then(|d| d.get_attr("Algorithm"))
+        .and_then(DigestAlgorithm::from_uri)
+        .ok_or_else(|| malformed("unknown DigestMethod"))?;
+    let computed = BASE64.encode(digest_method.hash(canonical.as_bytes()));
+    let signed = reference.find_child("DigestValue").map(|d| d.text_content()).unwrap_or_default();
+    if computed != signed.trim() {
+        return Err(DsigError::DigestMismatch { uri: uri.to_owned(), computed, signed });
+    }
+
+    let method = signed_info
+        .find_child("SignatureMethod")
+        .and_then(|d| d.get_attr("Algorithm"))
+        .and_then(SignatureAlgorithm::from_uri)
+        .ok_or_else(|| malformed("unknown SignatureMethod"))?;
+    let mut signed_info_path = signature_path.to_vec();
+    signed_info_path.push(signature.child_elements().position(|e| e.local_name() == "SignedInfo").unwrap_or(0));
+    let si_prefixes = prefix_list(signed_info.find_child("CanonicalizationMethod"));
+    let si_prefixes: Vec<&str> = si_prefixes.iter().map(String::as_str).collect();
+    let canonical_signed_info = exclusive_c14n(root, &signed_info_path, &si_prefixes)?;
+    let value_text = signature.find_child("SignatureValue").map(|v| v.text_content()).unwrap_or_default();
+    let compact: String = value_text.chars().filter(|c| !c.is_whitespace()).collect();
+    let value = BASE64.decode(compact).map_err(|_| malformed("SignatureValue is not base64"))?;
+    let hashed = method.digest().hash(canonical_signed_info.as_bytes());
+    key.verify(method.digest().pkcs1v15(), &hashed, &value).map_err(|_| DsigError::BadSignatureValue)?;
+    Ok(uri.trim_start_matches('#').to_owned())
+}

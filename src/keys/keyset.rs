@@ -1,0 +1,159 @@
+//! Loading key sets: embedded in the binary, or from a directory of `NAME/key.pem` + `NAME/cert.pem`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use base64::Engine;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::RsaPrivateKey;
+
+/// Why a key set could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// No key set of that name, embedded or in the given directory.
+    #[error("no key set named '{name}' (known: {known}) (hint: `mockidp keys generate` makes the standard ones)")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        known: String,
+    },
+    /// A key or certificate file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The private key is not a PKCS#8 PEM RSA key.
+    #[error("key set '{name}': the private key is not an RSA PKCS#8 PEM key: {message}")]
+    BadKey {
+        /// The key set.
+        name: String,
+        /// What the decoder said.
+        message: String,
+    },
+    /// The certificate is not PEM.
+    #[error("key set '{name}': the certificate is not a PEM CERTIFICATE block")]
+    BadCertificate {
+        /// The key set.
+        name: String,
+    },
+}
+
+/// A private key and its X.509 certificate.
+pub struct KeySet {
+    /// The key set's name (`default`, `expired`, ...).
+    pub name: String,
+    /// The RSA private key that signs.
+    pub private_key: RsaPrivateKey,
+    /// The certificate, PEM.
+    pub certificate_pem: String,
+    /// The certificate, DER in base64 without line breaks, as it goes in `ds:X509Certificate`.
+    pub certificate_base64: String,
+}
+
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySet").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl KeySet {
+    /// Build a key set from PEM text.
+    pub fn from_pem(name: &str, key_pem: &str, certificate_pem: &str) -> Result<Self, KeyError> {
+        let private_key = RsaPrivateKey::from_pkcs8_pem(key_pem)
+            .map_err(|e| KeyError::BadKey { name: name.to_owned(), message: e.to_string() })?;
+        let certificate_base64 = pem_body(certificate_pem, "CERTIFICATE")
+            .ok_or_else(|| KeyError::BadCertificate { name: name.to_owned() })?;
+        Ok(KeySet {
+            name: name.to_owned(),
+            private_key,
+            certificate_pem: certificate_pem.to_owned(),
+            certificate_base64,
+        })
+    }
+
+    /// The certificate in DER.
+    pub fn certificate_der(&self) -> Vec<u8> {
+        // The body was checked to be base64 when the key set was loaded.
+        base64::engine::general_purpose::STANDARD.decode(&self.certificate_base64).unwrap_or_default()
+    }
+}
+
+/// The base64 body of the first PEM block with this label, joined on one line.
+pub(crate) fn pem_body(pem: &str, label: &str) -> Option<String> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = pem.find(&begin)? + begin.len();
+    let stop = start + pem[start..].find(&end)?;
+    let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(&body).ok()?;
+    Some(body)
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_keys.rs"));
+
+/// Where key sets come from: the embedded ones, overridden by a directory if one is given.
+/// Keys are parsed on first use only, so a command pays for the keys it signs with.
+#[derive(Debug, Default)]
+pub struct KeyStore {
+    dir: Option<PathBuf>,
+    loaded: BTreeMap<String, OnceLock<KeySet>>,
+}
+
+impl KeyStore {
+    /// The embedded key sets, plus those in `dir` (which win on a name clash).
+    pub fn new(dir: Option<&Path>) -> Self {
+        KeyStore { dir: dir.map(Path::to_path_buf), loaded: BTreeMap::new() }
+    }
+
+    /// The names of all key sets.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = EMBEDDED_KEYS.iter().map(|(n, _, _)| (*n).to_owned()).collect();
+        if let Some(dir) = &self.dir {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for entry in entries.flatten() {
+                    if entry.path().join("key.pem").is_file() {
+                        names.push(entry.file_name().to_string_lossy().into_owned());
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Load a key set by name.
+    pub fn load(&mut self, name: &str) -> Result<&KeySet, KeyError> {
+        if !self.loaded.contains_key(name) {
+            let keyset = self.read(name)?;
+            let cell = OnceLock::new();
+            let _ = cell.set(keyset);
+            self.loaded.insert(name.to_owned(), cell);
+        }
+        // Inserted just above when missing, and a set cell stays set.
+        Ok(self.loaded[name].get().expect("key set cell was filled on insert"))
+    }
+
+    fn read(&self, name: &str) -> Result<KeySet, KeyError> {
+        if let Some(dir) = &self.dir {
+            let key_path = dir.join(name).join("key.pem");
+            if key_path.is_file() {
+                let cert_path = dir.join(name).join("cert.pem");
+                let read = |path: &Path| {
+                    std::fs::read_to_string(path).map_err(|source| KeyError::Io { path: path.to_owned(), source })
+                };
+                return KeySet::from_pem(name, &read(&key_path)?, &read(&cert_path)?);
+            }
+        }
+        match EMBEDDED_KEYS.iter().find(|(n, _, _)| *n == name) {
+            Some((_, key, cert)) => KeySet::from_pem(name, key, cert),
+            None => Err(KeyError::Unknown { name: name.to_owned(), known: self.names().join(", ") }),
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Key sets: a private key and its certificate, with a role that scenarios refer to by name.
+
+mod generate;
+mod keyset;
+
+pub use generate::{generate_all, KeySetSpec, STANDARD_KEY_SETS};
+pub use keyset::{KeyError, KeySet, KeyStore};

@@ -1,0 +1,87 @@
+//! The failure classes: the closed vocabulary of what an SP must detect.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! failure_classes {
+    ($($variant:ident = $name:literal : $doc:literal,)*) => {
+        /// What is wrong with a response, in terms an SP's error can be mapped to.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum FailureClass {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl FailureClass {
+            /// Every class, in declaration order.
+            pub const ALL: &'static [FailureClass] = &[$(FailureClass::$variant,)*];
+
+            /// The kebab-case name used in scenario files, profiles and reports.
+            pub fn name(self) -> &'static str {
+                match self { $(FailureClass::$variant => $name,)* }
+            }
+
+            /// One line on what the class means.
+            pub fn doc(self) -> &'static str {
+                match self { $(FailureClass::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+failure_classes! {
+    SignatureMissing = "signature-missing": "A part the SP requires to be signed carries no signature.",
+    SignatureInvalid = "signature-invalid": "A signature does not verify: digest or SignatureValue mismatch.",
+    UntrustedKey = "untrusted-key": "Signed correctly, but by a key the SP does not trust.",
+    CertExpired = "cert-expired": "The IdP signing certificate has expired.",
+    CertNotYetValid = "cert-not-yet-valid": "The IdP signing certificate is not valid yet.",
+    CertMissing = "cert-missing": "No certificate in the response, and none the SP could use.",
+    WeakAlgorithm = "weak-algorithm": "A legacy algorithm (SHA-1, a short RSA key) the SP should refuse.",
+    SignatureWrapping = "signature-wrapping": "The signed element is not the one the SP processes (XSW).",
+    AssertionNotYetValid = "assertion-not-yet-valid": "Conditions NotBefore is in the future.",
+    AssertionExpired = "assertion-expired": "Conditions NotOnOrAfter is in the past.",
+    SubjectConfirmationExpired = "subject-confirmation-expired": "SubjectConfirmationData NotOnOrAfter is in the past.",
+    IssueInstantInvalid = "issue-instant-invalid": "IssueInstant too old or in the future beyond the allowed skew.",
+    SessionExpired = "session-expired": "AuthnStatement SessionNotOnOrAfter is in the past.",
+    AudienceMismatch = "audience-mismatch": "The AudienceRestriction does not name this SP.",
+    AudienceMissing = "audience-missing": "No AudienceRestriction at all.",
+    DestinationMismatch = "destination-mismatch": "The Response Destination is not this SP's ACS URL.",
+    RecipientMismatch = "recipient-mismatch": "SubjectConfirmationData Recipient is not this SP's ACS URL.",
+    IssuerMismatch = "issuer-mismatch": "The Issuer is not the IdP the SP is configured for.",
+    IssuerMissing = "issuer-missing": "No Issuer element.",
+    InResponseToMismatch = "in-response-to-mismatch": "InResponseTo does not match the SP's AuthnRequest.",
+    Unsolicited = "unsolicited": "An IdP-initiated response to an SP that only accepts SP-initiated logins.",
+    Replay = "replay": "The same response (or assertion) delivered again.",
+    StatusResponder = "status-responder": "The IdP answered with a Responder status: a failure on its side.",
+    StatusRequester = "status-requester": "The IdP answered with a Requester status: the request was bad.",
+    StatusAuthnFailed = "status-authn-failed": "The IdP says the user did not authenticate.",
+    StatusNoAuthnContext = "status-no-authn-context": "The IdP cannot satisfy the requested AuthnContext.",
+    SubjectMissing = "subject-missing": "The assertion has no Subject.",
+    NameIdMissing = "name-id-missing": "The Subject has no NameID, or an empty one.",
+    NameIdFormat = "name-id-format": "The NameID has a format or a form the SP does not accept.",
+    NameQualifierMismatch = "name-qualifier-mismatch": "NameQualifier or SPNameQualifier names another party.",
+    AttributeMissing = "attribute-missing": "An attribute the SP requires (email, names) is absent.",
+    AttributeInvalid = "attribute-invalid": "An attribute value is malformed.",
+    UnknownUser = "unknown-user": "The user is not known to the SP.",
+    UserDomainMismatch = "user-domain-mismatch": "The user's domain is not one the SP's organization owns.",
+    RoleNotAllowed = "role-not-allowed": "The user's role may not sign in.",
+    UserInconsistent = "user-inconsistent": "The NameID differs from the one the SP saw earlier for the same user.",
+    OneTimeUse = "one-time-use": "A OneTimeUse condition the SP does not support.",
+    ProxyRestriction = "proxy-restriction": "A ProxyRestriction condition the SP does not support.",
+    WrongMessageType = "wrong-message-type": "The message is not a samlp:Response.",
+    MalformedXml = "malformed-xml": "The decoded message is not well-formed XML.",
+    AssertionMissing = "assertion-missing": "A successful Response without an assertion.",
+    MultipleAssertions = "multiple-assertions": "More than one assertion where exactly one is expected.",
+    EncodingInvalid = "encoding-invalid": "The SAMLResponse field is not valid standard base64.",
+    MessageMissing = "message-missing": "The POST carries no SAMLResponse field.",
+    WrongHttpMethod = "wrong-http-method": "Delivered by GET where the binding requires POST.",
+    Oversized = "oversized": "The response is larger than the SP accepts.",
+    MetadataInvalid = "metadata-invalid": "The IdP metadata the SP is given is broken or incomplete.",
+    ArtifactUnresolvable = "artifact-unresolvable": "An artifact the SP cannot resolve at the IdP.",
+    LogoutInvalid = "logout-invalid": "A broken LogoutRequest or LogoutResponse.",
+}
+
+impl std::fmt::Display for FailureClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

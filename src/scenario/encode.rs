@@ -1,0 +1,86 @@
+//! Stage 4: encoding a response for delivery, including the scenario's broken encodings.
+//! Data only: what to send, not how (HTTP belongs to the runner and the server).
+
+use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE as BASE64_URL_SAFE};
+use base64::Engine;
+
+use super::file::{Base64Variant, DeliveryChoices, HttpMethod};
+
+/// A message ready to deliver: the method and the form (or query) fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EncodedMessage {
+    /// POST (form body) or GET (query string).
+    pub method: HttpMethod,
+    /// Field name and value pairs, before form/URL encoding.
+    pub fields: Vec<(String, String)>,
+    /// Whether a field value is already percent-encoded and must go on the wire as it is.
+    pub pre_encoded: bool,
+    /// How many times to deliver it.
+    pub repeat: u32,
+}
+
+/// The SAMLResponse field's value as the scenario encodes it.
+pub fn encode_field(xml: &str, variant: Base64Variant) -> String {
+    match variant {
+        Base64Variant::Standard => BASE64.encode(xml),
+        Base64Variant::UrlSafe => url_safe_with_marker(xml),
+        Base64Variant::Invalid => format!("!!not-base64!!{}", BASE64.encode(xml).replace('=', "*")),
+        Base64Variant::DoubleUrlEncoded => percent_encode(&BASE64.encode(xml)),
+    }
+}
+
+/// URL-safe base64. Base64 of XML often has no `+` or `/` at all, which would make the variant
+/// identical to the standard one; padding the text with a comment that yields them fixes that.
+fn url_safe_with_marker(xml: &str) -> String {
+    let mut text = xml.to_owned();
+    let mut attempt = 0;
+    while !BASE64.encode(&text).contains(['+', '/']) && attempt < 64 {
+        text.push_str(&format!("<!--{}-->", "?>~".repeat(attempt + 1)));
+        attempt += 1;
+    }
+    BASE64_URL_SAFE.encode(text)
+}
+
+/// Percent-encode everything outside the unreserved set (RFC 3986 2.3).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Encode `xml` for delivery as `choices` say, with the RelayState if there is one.
+pub fn encode_message(xml: &str, choices: &DeliveryChoices, relay_state: Option<&str>) -> EncodedMessage {
+    let mut fields = vec![(choices.field.clone(), encode_field(xml, choices.base64))];
+    if let Some(relay_state) = relay_state {
+        fields.push(("RelayState".into(), relay_state.to_owned()));
+    }
+    EncodedMessage {
+        method: choices.method,
+        fields,
+        pre_encoded: choices.base64 == Base64Variant::DoubleUrlEncoded,
+        repeat: choices.repeat.max(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_safe_variant_differs_from_standard() {
+        let xml = "<samlp:Response>plain text</samlp:Response>";
+        let encoded = encode_field(xml, Base64Variant::UrlSafe);
+        assert!(encoded.contains(['-', '_']), "{encoded}");
+        assert!(BASE64.decode(&encoded).is_err());
+    }
+
+    #[test]
+    fn double_url_encoding_escapes_base64_specials() {
+        assert_eq!(percent_encode("a+b/c="), "a%2Bb%2Fc%3D");
+    }
+}

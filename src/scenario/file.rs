@@ -1,0 +1,295 @@
+//! The scenario file format: one TOML file per scenario, its id the file stem.
+//!
+//! Every key is documented here; `docs/scenarios.md` and `mockidp list` are generated from the
+//! loaded files, so a new scenario is a new file and nothing else.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::class::FailureClass;
+use super::offset::Offset;
+use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
+use crate::saml::SignParts;
+
+/// A scenario as written in its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScenarioFile {
+    /// One line: what is broken.
+    pub summary: String,
+    /// What an SP should do and why, citing the spec.
+    pub description: String,
+    /// Free-form tags for selecting scenarios (`signature`, `timing`, ...).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// What a correct SP does with it.
+    pub expect: Expectation,
+    /// What the SP side needs for the scenario to mean anything (a user directory, a role policy).
+    #[serde(default)]
+    pub sp_requirements: Vec<String>,
+    /// Stage 1: semantic edits to the model, before signing.
+    #[serde(default)]
+    pub build: BuildEdits,
+    /// Stage 2: signing choices.
+    #[serde(default)]
+    pub sign: SignChoices,
+    /// Stage 3: edits to the signed document.
+    #[serde(default)]
+    pub tamper: TamperEdits,
+    /// Stage 4: encoding and delivery.
+    #[serde(default)]
+    pub deliver: DeliveryChoices,
+    /// What the SP is told to trust: the IdP metadata that goes with the scenario.
+    #[serde(default)]
+    pub metadata: MetadataChoices,
+}
+
+/// What a correct SP does with the scenario's response (Wycheproof's three values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Expectation {
+    /// accept, reject, or acceptable.
+    pub outcome: ExpectedOutcome,
+    /// For `reject` (and `acceptable`): the failure class the SP's error must map to.
+    #[serde(default)]
+    pub class: Option<FailureClass>,
+}
+
+/// The three expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExpectedOutcome {
+    /// The SP must accept it.
+    Accept,
+    /// The SP must reject it, for the scenario's class.
+    Reject,
+    /// The spec leaves it open: accepting and rejecting (for the class) are both fine.
+    Acceptable,
+}
+
+/// A part of the model a scenario can remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    /// The Response's Issuer.
+    ResponseIssuer,
+    /// The assertion's Issuer.
+    AssertionIssuer,
+    /// The assertion's Subject.
+    Subject,
+    /// The Subject's NameID.
+    NameId,
+    /// The Subject's SubjectConfirmation.
+    SubjectConfirmation,
+    /// The assertion's Conditions.
+    Conditions,
+    /// The Conditions' AudienceRestriction.
+    AudienceRestriction,
+    /// The AuthnStatement.
+    AuthnStatement,
+    /// The AttributeStatement.
+    AttributeStatement,
+    /// The assertion itself.
+    Assertion,
+    /// The Response's Destination attribute.
+    Destination,
+    /// The Response's and SubjectConfirmationData's InResponseTo.
+    InResponseTo,
+}
+
+/// Semantic edits, applied to the model before signing, so the signature stays valid.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildEdits {
+    /// Response IssueInstant, as an offset from now.
+    pub issue_instant: Option<Offset>,
+    /// Assertion IssueInstant.
+    pub assertion_issue_instant: Option<Offset>,
+    /// Conditions NotBefore.
+    pub not_before: Option<Offset>,
+    /// Conditions NotOnOrAfter.
+    pub not_on_or_after: Option<Offset>,
+    /// SubjectConfirmationData NotOnOrAfter.
+    pub subject_confirmation_not_on_or_after: Option<Offset>,
+    /// AuthnStatement AuthnInstant.
+    pub authn_instant: Option<Offset>,
+    /// AuthnStatement SessionNotOnOrAfter.
+    pub session_not_on_or_after: Option<Offset>,
+    /// Replace the Audience.
+    pub audience: Option<String>,
+    /// Replace the Response Destination.
+    pub destination: Option<String>,
+    /// Replace the SubjectConfirmationData Recipient.
+    pub recipient: Option<String>,
+    /// Replace both Issuers.
+    pub issuer: Option<String>,
+    /// Upper-case both Issuers (entity IDs compare case-sensitively).
+    #[serde(default)]
+    pub issuer_uppercase: bool,
+    /// Replace InResponseTo (Response and SubjectConfirmationData).
+    pub in_response_to: Option<String>,
+    /// Top-level status: `success`, `requester`, `responder`, `version-mismatch`, or a URI.
+    pub status: Option<String>,
+    /// Second-level status: `authn-failed`, `no-authn-context`, `request-denied`, ... or a URI.
+    pub status_sub_code: Option<String>,
+    /// StatusMessage.
+    pub status_message: Option<String>,
+    /// Replace the NameID value.
+    pub name_id: Option<String>,
+    /// Replace the NameID Format: `email`, `persistent`, `transient`, `unspecified`, or a URI.
+    pub name_id_format: Option<String>,
+    /// Set NameQualifier.
+    pub name_qualifier: Option<String>,
+    /// Set SPNameQualifier.
+    pub sp_name_qualifier: Option<String>,
+    /// Set (replace or add) attributes.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, Vec<String>>,
+    /// Remove attributes by name.
+    #[serde(default)]
+    pub remove_attributes: Vec<String>,
+    /// Add a OneTimeUse condition.
+    #[serde(default)]
+    pub one_time_use: bool,
+    /// Add a ProxyRestriction with this Count.
+    pub proxy_restriction_count: Option<u32>,
+    /// Remove parts of the model.
+    #[serde(default)]
+    pub remove: Vec<Part>,
+    /// Add a second, separately-built assertion (another ID and session).
+    #[serde(default)]
+    pub second_assertion: bool,
+    /// Pad the assertion with an attribute of this many bytes (an oversized response).
+    pub padding_bytes: Option<usize>,
+}
+
+/// Signing choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SignChoices {
+    /// The key set that signs.
+    pub key: String,
+    /// What is signed.
+    pub parts: SignParts,
+    /// The SignatureMethod.
+    pub algorithm: SignatureAlgorithm,
+    /// The DigestMethod.
+    pub digest: DigestAlgorithm,
+    /// Whether KeyInfo carries the certificate.
+    pub key_info: bool,
+}
+
+impl Default for SignChoices {
+    fn default() -> Self {
+        SignChoices {
+            key: "default".into(),
+            parts: SignParts::Both,
+            algorithm: SignatureAlgorithm::RsaSha256,
+            digest: DigestAlgorithm::Sha256,
+            key_info: true,
+        }
+    }
+}
+
+/// A signature-wrapping attack (XSW), after Somorovsky et al., "On Breaking SAML" (2012).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Wrapping {
+    /// The signed assertion moves into an Extensions element; an evil assertion with the same
+    /// ID takes its place.
+    AssertionInExtensions,
+    /// An evil assertion (new ID, unsigned) is put before the signed one.
+    EvilAssertionFirst,
+}
+
+/// Edits to the signed document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TamperEdits {
+    /// Change the NameID value after signing (the digest no longer matches).
+    pub name_id: Option<String>,
+    /// Flip bits in every SignatureValue.
+    #[serde(default)]
+    pub corrupt_signature_value: bool,
+    /// Wrap the signature.
+    pub wrap: Option<Wrapping>,
+    /// Rename the root element (a message that is not a samlp:Response).
+    pub root_element: Option<String>,
+    /// Cut the serialized document to this many bytes (not well-formed any more).
+    pub truncate_to: Option<usize>,
+}
+
+/// The HTTP-POST form field's encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Base64Variant {
+    /// Standard base64 with padding (saml-bindings 3.5.4).
+    #[default]
+    Standard,
+    /// The URL-safe alphabet (`-`, `_`), which standard decoders refuse.
+    UrlSafe,
+    /// Not base64 at all.
+    Invalid,
+    /// Standard base64, then percent-encoded once more than the form encoding does.
+    DoubleUrlEncoded,
+}
+
+/// The HTTP method of the delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum HttpMethod {
+    /// POST, as the HTTP-POST binding requires.
+    #[default]
+    Post,
+    /// GET, with the message in the query string.
+    Get,
+}
+
+/// Encoding and delivery choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct DeliveryChoices {
+    /// The base64 variant of the SAMLResponse field.
+    pub base64: Base64Variant,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The form field carrying the message (`SAMLResponse`; another name means the field is missing).
+    pub field: String,
+    /// How many times the same response is delivered (2 = a replay).
+    pub repeat: u32,
+}
+
+impl Default for DeliveryChoices {
+    fn default() -> Self {
+        DeliveryChoices { base64: Base64Variant::Standard, method: HttpMethod::Post, field: "SAMLResponse".into(), repeat: 1 }
+    }
+}
+
+/// The IdP metadata that goes with the scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct MetadataChoices {
+    /// The key sets whose certificates the metadata lists (what the SP trusts).
+    pub trust: Vec<String>,
+    /// Serve metadata that is not well-formed XML.
+    pub malformed: bool,
+    /// Leave out the IDPSSODescriptor.
+    pub no_idp_descriptor: bool,
+    /// Leave out every SingleSignOnService.
+    pub no_sso_binding: bool,
+    /// Leave out the signing certificate.
+    pub no_signing_cert: bool,
+}
+
+impl Default for MetadataChoices {
+    fn default() -> Self {
+        MetadataChoices {
+            trust: vec!["default".into()],
+            malformed: false,
+            no_idp_descriptor: false,
+            no_sso_binding: false,
+            no_signing_cert: false,
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Loading scenarios: the built-in ones embedded at build time, plus a user's directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::file::{ExpectedOutcome, ScenarioFile};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
+
+/// A loaded scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The id: the file stem, kebab-case.
+    pub id: String,
+    /// Where it came from: `built-in` or a path.
+    pub origin: String,
+    /// Its content.
+    pub file: ScenarioFile,
+}
+
+/// Why scenarios could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// A file or directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A scenario file is not valid.
+    #[error("{origin}:{line}: {key}: {message}")]
+    Invalid {
+        /// The file.
+        origin: String,
+        /// 1-based line of the problem (the key's line where known).
+        line: usize,
+        /// The key, as a dotted path (`sign.parts`), or `.` for the whole file.
+        key: String,
+        /// What is wrong, with a hint where one helps.
+        message: String,
+    },
+    /// No scenario has that id.
+    #[error("no scenario '{id}'{hint} (hint: `mockidp list` shows them all)")]
+    Unknown {
+        /// The id asked for.
+        id: String,
+        /// ", did you mean 'x'?" or nothing.
+        hint: String,
+    },
+}
+
+/// All scenarios, by id.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioSet {
+    scenarios: BTreeMap<String, Scenario>,
+}
+
+impl ScenarioSet {
+    /// The built-in scenarios, then those in `dir` (which override built-ins of the same id).
+    pub fn load(dir: Option<&Path>) -> Result<Self, ScenarioError> {
+        let mut set = ScenarioSet::default();
+        for (file_name, text) in EMBEDDED_SCENARIOS {
+            let id = file_name.trim_end_matches(".toml");
+            set.insert(parse_scenario(id, &format!("scenarios/{file_name} (built-in)"), text)?);
+        }
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir).map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
+            let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
+                let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                set.insert(parse_scenario(&id, &path.display().to_string(), &text)?);
+            }
+        }
+        Ok(set)
+    }
+
+    fn insert(&mut self, scenario: Scenario) {
+        self.scenarios.insert(scenario.id.clone(), scenario);
+    }
+
+    /// A scenario by id.
+    pub fn get(&self, id: &str) -> Result<&Scenario, ScenarioError> {
+        self.scenarios.get(id).ok_or_else(|| {
+            let closest = self
+                .scenarios
+                .keys()
+                .map(|known| (edit_distance(known, id), known))
+                .min()
+                .filter(|(distance, _)| *distance <= 3);
+            ScenarioError::Unknown {
+                id: id.to_owned(),
+                hint: closest.map(|(_, k)| format!(", did you mean '{k}'?")).unwrap_or_default(),
+            }
+        })
+    }
+
+    /// All scenarios in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &Scenario> {
+        self.scenarios.values()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.scenarios.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.scenarios.is_empty()
+    }
+}
+
+/// Parse one scenario file's text.
+pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let invalid = |line: usize, key: &str, message: String| ScenarioError::Invalid {
+        origin: origin.to_owned(),
+        line,
+        key: key.to_owned(),
+        message,
+    };
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(invalid(1, ".", format!("the id '{id}' (the file name) must be kebab-case: a-z, 0-9 and '-'")));
+    }
+    let deserializer = toml::Deserializer::new(text);
+    let file: ScenarioFile = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let key = error.path().to_string();
+        let inner = error.into_inner();
+        let line = inner.span().map(|span| line_of(text, span.start)).unwrap_or_else(|| key_line(text, &key));
+        let message = inner.message().trim().to_owned();
+        let hint = if message.contains("unknown field") {
+            " (hint: keys are kebab-case; see docs/scenarios.md for every key)"
+        } else {
+            ""
+        };
+        invalid(line, &key, format!("{message}{hint}"))
+    })?;
+    match (file.expect.outcome, file.expect.class) {
+        (ExpectedOutcome::Reject, None) => {
+            return Err(invalid(
+                key_line(text, "expect.outcome"),
+                "expect.class",
+                "a scenario that expects `reject` must name its failure class (hint: class = \"audience-mismatch\")".into(),
+            ))
+        }
+        (ExpectedOutcome::Accept, Some(class)) => {
+            return Err(invalid(
+                key_line(text, "expect.class"),
+                "expect.class",
+                format!("a scenario that expects `accept` has no failure class, but names '{class}'"),
+            ))
+        }
+        _ => {}
+    }
+    Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The line where the last segment of a dotted key is written, or 1.
+fn key_line(text: &str, key: &str) -> usize {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    text.lines()
+        .position(|line| line.trim_start().starts_with(last) && line.contains('='))
+        .map_or(1, |i| i + 1)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
