@@ -53,11 +53,16 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 attach(&mut stack, &mut root, element);
             }
             Event::Text(t) => {
+                if t.windows(3).any(|w| w == b"]]>") {
+                    return Err(at("']]>' is not allowed in text".into()));
+                }
                 let value = t.unescape().map_err(|e| at(e.to_string()))?;
+                check_chars(&value).map_err(at)?;
                 push_text(&mut stack, &value).map_err(at)?;
             }
             Event::CData(c) => {
                 let value = std::str::from_utf8(&c).map_err(|e| at(e.to_string()))?;
+                check_chars(value).map_err(at)?;
                 if stack.is_empty() {
                     return Err(at("CDATA outside the root element".into()));
                 }
@@ -70,16 +75,23 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
                 }
             }
             Event::PI(pi) => {
+                let target = std::str::from_utf8(pi.target()).map_err(|e| at(e.to_string()))?;
+                let data = std::str::from_utf8(pi.content()).map_err(|e| at(e.to_string()))?;
+                check_name(target, false).map_err(at)?;
+                if target.eq_ignore_ascii_case("xml") {
+                    return Err(at("the processing-instruction target 'xml' is reserved".into()));
+                }
+                check_chars(data).map_err(at)?;
                 if let Some(parent) = stack.last_mut() {
-                    let target = std::str::from_utf8(pi.target()).map_err(|e| at(e.to_string()))?;
-                    let data = std::str::from_utf8(pi.content()).map_err(|e| at(e.to_string()))?;
                     parent.children.push(Node::ProcessingInstruction(
                         target.to_owned(),
-                        data.trim_start().to_owned(),
+                        // XML 1.0 [16]: only S (space, tab, CR, LF) separates target from data.
+                        data.trim_start_matches([' ', '\t', '\r', '\n']).to_owned(),
                     ));
                 }
             }
-            Event::Decl(_) => {}
+            Event::Decl(_) if position == 0 => {}
+            Event::Decl(_) => return Err(at("the XML declaration must come first in the document".into())),
             Event::DocType(_) => return Err(XmlError::DoctypeForbidden),
             Event::Eof => break,
         }
@@ -122,6 +134,8 @@ fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
 
 fn open_element(start: &BytesStart, scopes: &[Vec<(String, String)>]) -> Result<Element, String> {
     let name = std::str::from_utf8(start.name().as_ref()).map_err(|e| e.to_string())?.to_owned();
+    check_name(&name, true)?;
+    check_attribute_spacing(start)?;
     let mut element = Element::new(name);
     for attr in start.attributes().with_checks(true) {
         let attr = attr.map_err(|e| e.to_string())?;
@@ -133,15 +147,22 @@ fn open_element(start: &BytesStart, scopes: &[Vec<(String, String)>]) -> Result<
         // XML 1.0 §3.3.3: literal whitespace characters in attribute values become spaces.
         let spaced = raw.replace(['\t', '\n', '\r'], " ");
         let value = quick_xml::escape::unescape(&spaced).map_err(|e| format!("attribute {key}: {e}"))?.into_owned();
+        check_name(key, true)?;
+        check_chars(&value)?;
         if key == "xmlns" {
+            if value == XML_NAMESPACE || value == XMLNS_NAMESPACE {
+                return Err(format!("the default namespace cannot be the reserved {value}"));
+            }
+            check_namespace_uri(&value)?;
             element.namespaces.push((String::new(), value));
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
             if value.is_empty() {
                 return Err(format!("xmlns:{prefix}=\"\" cannot undeclare a prefix in XML 1.0"));
             }
-            if prefix == "xmlns" || (prefix == "xml") != (value == XML_NAMESPACE) {
+            if prefix == "xmlns" || (prefix == "xml") != (value == XML_NAMESPACE) || value == XMLNS_NAMESPACE {
                 return Err(format!("reserved prefix or namespace misused in xmlns:{prefix}"));
             }
+            check_namespace_uri(&value)?;
             element.namespaces.push((prefix.to_owned(), value));
         } else {
             element.attributes.push(Attribute { name: key.to_owned(), value });
@@ -181,4 +202,86 @@ fn check_namespaces(element: &Element, scopes: &[Vec<(String, String)>]) -> Resu
         expanded.push((uri, local));
     }
     Ok(())
+}
+
+const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
+
+/// XML 1.0 [2] Char: no control characters but TAB, LF, CR; no surrogates, U+FFFE or U+FFFF.
+fn check_chars(text: &str) -> Result<(), String> {
+    match text.chars().find(|&c| {
+        !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+    }) {
+        Some(c) => Err(format!("character U+{:04X} is not allowed in XML", c as u32)),
+        None => Ok(()),
+    }
+}
+
+fn is_name_start(c: char) -> bool {
+    matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// XML 1.0 [5] Name, and with `qualified` Namespaces 1.0 [7] QName: at most one colon, both parts non-empty.
+fn check_name(name: &str, qualified: bool) -> Result<(), String> {
+    let ncname = |part: &str| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+    };
+    let valid = if qualified {
+        match name.split_once(':') {
+            Some((prefix, local)) => ncname(prefix) && ncname(local),
+            None => ncname(name),
+        }
+    } else {
+        !name.contains(':') && ncname(name)
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("'{name}' is not a valid XML name"))
+    }
+}
+
+/// XML 1.0 [40]: attributes are separated by white space (quick-xml does not insist).
+fn check_attribute_spacing(start: &BytesStart) -> Result<(), String> {
+    let raw = start.attributes_raw();
+    let mut quote: Option<u8> = None;
+    for (i, &byte) in raw.iter().enumerate() {
+        match quote {
+            Some(q) if byte == q => {
+                quote = None;
+                if let Some(&next) = raw.get(i + 1) {
+                    if !(next.is_ascii_whitespace() || next == b'/') {
+                        return Err("attributes must be separated by white space".into());
+                    }
+                }
+            }
+            Some(_) => {}
+            None if byte == b'"' || byte == b'\'' => quote = Some(byte),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Canonical XML 1.0 §2.1 refuses relative namespace URIs, so we do not let one in.
+fn check_namespace_uri(uri: &str) -> Result<(), String> {
+    if uri.is_empty() {
+        return Ok(());
+    }
+    let scheme = uri.split_once(':').map(|(s, _)| s).unwrap_or("");
+    let mut chars = scheme.chars();
+    let absolute = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if absolute {
+        Ok(())
+    } else {
+        Err(format!("namespace URI '{uri}' is relative (hint: namespace names must be absolute URIs)"))
+    }
 }
