@@ -256,8 +256,7 @@ fn scenario(args: ScenarioArgs) -> anyhow::Result<()> {
         }
     }
 
-    let set = ScenarioSet::load(args.sources.scenarios.as_deref())?;
-    let scenario = set.get(&args.id)?;
+    let scenario = &ScenarioSet::load_one(args.sources.scenarios.as_deref(), &args.id)?;
     let options = GenerateOptions {
         idp: IdpSettings { entity_id: args.idp.idp_entity_id, sso_url: args.idp.sso_url },
         sp,

@@ -80,6 +80,24 @@ impl ScenarioSet {
         Ok(set)
     }
 
+    /// Only the scenario `id`, from `dir` if it is there, else built in: what a single
+    /// `mockidp scenario ID` needs, without parsing the whole library on the cold-start path.
+    pub fn load_one(dir: Option<&Path>, id: &str) -> Result<Scenario, ScenarioError> {
+        if let Some(dir) = dir {
+            let path = dir.join(format!("{id}.toml"));
+            if path.is_file() {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
+                return parse_scenario(id, &path.display().to_string(), &text);
+            }
+        }
+        let file_name = format!("{id}.toml");
+        match EMBEDDED_SCENARIOS.iter().find(|(name, _)| *name == file_name) {
+            Some((name, text)) => parse_scenario(id, &format!("scenarios/{name} (built-in)"), text),
+            None => Self::load(dir)?.get(id).cloned(),
+        }
+    }
+
     fn insert(&mut self, scenario: Scenario) {
         self.scenarios.insert(scenario.id.clone(), scenario);
     }

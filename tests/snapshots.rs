@@ -1,0 +1,47 @@
+//! One insta snapshot per scenario of the generated response, with a fixed clock and seed, so any
+//! change to what mockidp emits is reviewed (`cargo insta review`). CI runs with INSTA_UPDATE=no.
+
+use std::path::Path;
+
+use mockidp::clock::{Clock, IdSource};
+use mockidp::keys::KeyStore;
+use mockidp::pipeline::{generate, scenario_metadata, GenerateOptions};
+use mockidp::scenario::ScenarioSet;
+
+const NOW: &str = "2026-01-02T03:04:05Z";
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/scenarios"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+#[test]
+fn every_scenario_response() {
+    let set = ScenarioSet::load(None).unwrap();
+    insta::glob!("../scenarios", "*.toml", |path| {
+        let id = path.file_stem().unwrap().to_str().unwrap();
+        let scenario = set.get(id).unwrap();
+        let options = GenerateOptions { in_response_to: Some("_request-1".into()), ..GenerateOptions::default() };
+        let clock = Clock::parse_fixed(NOW).unwrap();
+        let generated =
+            generate(scenario, &options, &mut KeyStore::new(None), &clock, &mut IdSource::seeded(7)).unwrap();
+        let metadata = scenario_metadata(scenario, &options.idp, &mut KeyStore::new(None)).unwrap();
+        let snapshot = format!(
+            "{}\n\n--- delivery ---\n{}\n\n--- metadata ---\n{}",
+            generated.xml,
+            serde_json::to_string_pretty(&serde_json::json!({
+                "method": generated.message.method,
+                "fields": generated.message.fields.iter().map(|(k, v)| (k, if v.len() > 120 { format!("{}... ({} chars)", &v[..120], v.len()) } else { v.clone() })).collect::<Vec<_>>(),
+                "pre_encoded": generated.message.pre_encoded,
+                "repeat": generated.message.repeat,
+            }))
+            .unwrap(),
+            metadata
+        );
+        let mut settings = settings();
+        settings.set_snapshot_suffix(id);
+        settings.bind(|| insta::assert_snapshot!("response", snapshot));
+    });
+}
