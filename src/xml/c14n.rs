@@ -82,42 +82,55 @@ fn write_element(element: &Element, parent_scope: &Scope, rendered: &Scope, incl
         .collect();
     attributes.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
 
-    out.push('<');
-    out.push_str(&element.name);
-    for (prefix, uri) in declarations {
-        out.push_str(if prefix.is_empty() { " xmlns" } else { " xmlns:" });
-        out.push_str(prefix);
-        out.push_str("=\"");
-        escape_attribute(uri, out);
-        out.push('"');
-    }
-    for (_, _, name, value) in attributes {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        escape_attribute(value, out);
-        out.push('"');
-    }
+    write_start_tag(&element.name, declarations, attributes.iter().map(|a| (a.2, a.3)), out);
     out.push('>');
     for child in &element.children {
         match child {
             Node::Element(e) => write_element(e, &scope, &now_rendered, inclusive, out),
             Node::Text(text) => escape_text(text, out),
             Node::Comment(_) => {}
-            Node::ProcessingInstruction(target, data) => {
-                out.push_str("<?");
-                out.push_str(target);
-                if !data.is_empty() {
-                    out.push(' ');
-                    out.push_str(data);
-                }
-                out.push_str("?>");
-            }
+            Node::ProcessingInstruction(target, data) => write_processing_instruction(target, data, out),
         }
     }
     out.push_str("</");
     out.push_str(&element.name);
     out.push('>');
+}
+
+/// `<name xmlns:p="uri" ... a="v" ...` (without the closing `>`): namespaces, then attributes, as given.
+pub(crate) fn write_start_tag<'a>(
+    name: &str,
+    namespaces: impl IntoIterator<Item = (&'a str, &'a str)>,
+    attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+    out: &mut String,
+) {
+    out.push('<');
+    out.push_str(name);
+    for (prefix, uri) in namespaces {
+        out.push_str(if prefix.is_empty() { " xmlns" } else { " xmlns:" });
+        out.push_str(prefix);
+        out.push_str("=\"");
+        escape_attribute(uri, out);
+        out.push('"');
+    }
+    for (name, value) in attributes {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_attribute(value, out);
+        out.push('"');
+    }
+}
+
+/// `<?target data?>`, with the space only when there is data.
+pub(crate) fn write_processing_instruction(target: &str, data: &str, out: &mut String) {
+    out.push_str("<?");
+    out.push_str(target);
+    if !data.is_empty() {
+        out.push(' ');
+        out.push_str(data);
+    }
+    out.push_str("?>");
 }
 
 /// Canonical XML 1.0 §2.3: text escapes `&`, `<`, `>` and CR.

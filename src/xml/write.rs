@@ -1,6 +1,6 @@
 //! Serializing the tree as ordinary (not canonical) XML text.
 
-use super::c14n::{escape_attribute, escape_text};
+use super::c14n::{escape_text, write_processing_instruction, write_start_tag};
 use super::tree::{Element, Node};
 
 /// The document as text, with an XML declaration.
@@ -19,22 +19,12 @@ pub fn to_string(element: &Element) -> String {
 }
 
 fn write_element(element: &Element, out: &mut String) {
-    out.push('<');
-    out.push_str(&element.name);
-    for (prefix, uri) in &element.namespaces {
-        out.push_str(if prefix.is_empty() { " xmlns" } else { " xmlns:" });
-        out.push_str(prefix);
-        out.push_str("=\"");
-        escape_attribute(uri, out);
-        out.push('"');
-    }
-    for attr in &element.attributes {
-        out.push(' ');
-        out.push_str(&attr.name);
-        out.push_str("=\"");
-        escape_attribute(&attr.value, out);
-        out.push('"');
-    }
+    write_start_tag(
+        &element.name,
+        element.namespaces.iter().map(|(p, u)| (p.as_str(), u.as_str())),
+        element.attributes.iter().map(|a| (a.name.as_str(), a.value.as_str())),
+        out,
+    );
     if element.children.is_empty() {
         out.push_str("/>");
         return;
@@ -49,15 +39,7 @@ fn write_element(element: &Element, out: &mut String) {
                 out.push_str(text);
                 out.push_str("-->");
             }
-            Node::ProcessingInstruction(target, data) => {
-                out.push_str("<?");
-                out.push_str(target);
-                if !data.is_empty() {
-                    out.push(' ');
-                    out.push_str(data);
-                }
-                out.push_str("?>");
-            }
+            Node::ProcessingInstruction(target, data) => write_processing_instruction(target, data, out),
         }
     }
     out.push_str("</");
