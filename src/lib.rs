@@ -8,3 +8,6 @@ pub mod saml;
 pub mod scenario;
 pub mod pipeline;
 pub mod catalog;
+pub mod profile;
+pub mod runner;
+pub mod server;

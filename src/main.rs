@@ -17,7 +17,8 @@ const EXIT_OK: u8 = 0;
 const EXIT_USAGE: u8 = 2;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 2 bad flags or input files (broken scenario file, unreadable \
-SP metadata, unknown scenario or key set).";
+SP metadata, unknown scenario or key set). `mockidp run` also exits 1 on findings or mismatches and 3 when the SP is \
+unreachable (see `mockidp run --help`).";
 
 #[derive(Parser)]
 #[command(name = "mockidp", version, about = "A mock SAML 2.0 Identity Provider for negative testing of Service Providers",
@@ -37,6 +38,12 @@ enum Command {
     List(ListArgs),
     /// Print the IdP's metadata (EntityDescriptor with IDPSSODescriptor).
     Metadata(MetadataArgs),
+    /// Run every scenario against an SP and judge its answers with the SP's profile.
+    Run(mockidp::runner::cli::RunArgs),
+    /// Show a profile's coverage: each documented error code and the scenarios that trigger it.
+    Profile(mockidp::runner::cli::ProfileArgs),
+    /// Run the mock IdP as a server that SPs and browsers log in at (SIGINT/SIGTERM stop it).
+    Serve(mockidp::server::ServeArgs),
     /// Manage the test key sets.
     Keys {
         #[command(subcommand)]
@@ -114,6 +121,13 @@ struct ScenarioArgs {
     /// RelayState to send back with the response (html and json formats).
     #[arg(long)]
     relay_state: Option<String>,
+    /// Instead of printing, arm a running `mockidp serve` at this URL: the next login from the SP
+    /// (--sp-entity-id or --sp-metadata; with --relay-state / --login-hint, only such a login) gets this scenario.
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+    /// With --server: only the login carrying this login_hint.
+    #[arg(long, requires = "server")]
+    login_hint: Option<String>,
     #[command(flatten)]
     idp: IdpArgs,
     /// The user's NameID.
@@ -182,6 +196,12 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Scenario(args) => scenario(args),
+        Command::Run(args) => match mockidp::runner::cli::run_command(args)? {
+            EXIT_OK => Ok(()),
+            code => std::process::exit(code.into()),
+        },
+        Command::Profile(args) => mockidp::runner::cli::profile_command(args),
+        Command::Serve(args) => Ok(mockidp::server::serve(args.into_config()?)?),
         Command::List(args) => {
             let set = ScenarioSet::load(args.sources.scenarios.as_deref())?;
             let text = match args.format {
@@ -221,6 +241,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn scenario(args: ScenarioArgs) -> anyhow::Result<()> {
+    if let Some(server) = &args.server {
+        let sp = match (&args.sp_entity_id, &args.sp_metadata) {
+            (Some(entity_id), _) => entity_id.clone(),
+            (None, Some(path)) => SpMetadata::from_file(path)?.target.entity_id,
+            (None, None) => bail!("--server needs the SP: --sp-entity-id or --sp-metadata"),
+        };
+        let request = mockidp::server::ArmRequest {
+            sp,
+            scenario: args.id.clone(),
+            relay_state: args.relay_state.clone(),
+            login_hint: args.login_hint.clone(),
+            user: None,
+        };
+        println!("{}", mockidp::server::arm_remote(server, &request)?);
+        return Ok(());
+    }
     let clock = match &args.now {
         Some(text) => Clock::parse_fixed(text)
             .with_context(|| format!("--now {text:?} is not an RFC 3339 time (hint: 2026-01-02T03:04:05Z)"))?,

@@ -3,7 +3,7 @@
 use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
 use crate::keys::{KeyError, KeyStore};
-use crate::saml::{build_response, sign_response, IdpMetadata, IdpSettings, SignParts, SpTarget, User};
+use crate::saml::{build_response, sign_element, IdpMetadata, IdpSettings, SignParts, SpTarget, User};
 use crate::scenario::{apply_build_edits, apply_tamper, encode_message, EncodedMessage, Scenario};
 use crate::xml::{to_document, Element};
 
@@ -70,8 +70,9 @@ pub fn generate(
     ids: &mut IdSource,
 ) -> Result<Generated, GenerateError> {
     let file = &scenario.file;
-    let mut response =
-        build_response(&options.idp, &options.sp, &options.user, options.in_response_to.as_deref(), clock, ids);
+    // saml-profiles 4.1.5: an IdP-initiated response answers no request.
+    let in_response_to = if file.deliver.idp_initiated { None } else { options.in_response_to.as_deref() };
+    let mut response = build_response(&options.idp, &options.sp, &options.user, in_response_to, clock, ids);
     apply_build_edits(&mut response, &file.build, clock.now(), ids);
 
     let key = keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
@@ -82,7 +83,11 @@ pub fn generate(
         ..SignOptions::default()
     };
     let parts = options.sign_parts.unwrap_or(file.sign.parts);
-    let signed = sign_response(&response, parts, key, &sign_options)
+    let mut root = response.to_element();
+    if let Some(name) = &file.build.root_element {
+        root.name = name.clone();
+    }
+    let signed = sign_element(root, parts, key, &sign_options)
         .map_err(|source| GenerateError::Sign { scenario: scenario.id.clone(), source })?;
     let xml = apply_tamper(signed, &file.tamper);
     let message = encode_message(&xml, &file.deliver, options.relay_state.as_deref());

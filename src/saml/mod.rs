@@ -17,4 +17,4 @@ pub use build::{
 };
 pub use metadata::{IdpMetadata, MetadataError, SpMetadata};
 pub use model::*;
-pub use signing::{sign_response, SignParts, SignedResponse};
+pub use signing::{sign_element, sign_response, SignParts, SignedResponse};

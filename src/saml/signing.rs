@@ -57,7 +57,16 @@ pub fn sign_response(
     key: &KeySet,
     options: &SignOptions,
 ) -> Result<SignedResponse, DsigError> {
-    let mut root = response.to_element();
+    sign_element(response.to_element(), parts, key, options)
+}
+
+/// Like [`sign_response`], for a Response already turned into its element (and perhaps renamed).
+pub fn sign_element(
+    mut root: Element,
+    parts: SignParts,
+    key: &KeySet,
+    options: &SignOptions,
+) -> Result<SignedResponse, DsigError> {
     if parts.assertion() {
         let assertion_paths: Vec<usize> = root
             .child_elements()

@@ -64,6 +64,7 @@ failure_classes! {
     UnknownUser = "unknown-user": "The user is not known to the SP.",
     UserDomainMismatch = "user-domain-mismatch": "The user's domain is not one the SP's organization owns.",
     RoleNotAllowed = "role-not-allowed": "The user's role may not sign in.",
+    AccountDisabled = "account-disabled": "The user's account is locked, expired or deactivated at the SP.",
     UserInconsistent = "user-inconsistent": "The NameID differs from the one the SP saw earlier for the same user.",
     OneTimeUse = "one-time-use": "A OneTimeUse condition the SP does not support.",
     ProxyRestriction = "proxy-restriction": "A ProxyRestriction condition the SP does not support.",

@@ -3,6 +3,8 @@
 
 use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE as BASE64_URL_SAFE};
 use base64::Engine;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 
 use super::file::{Base64Variant, DeliveryChoices, HttpMethod};
 
@@ -11,9 +13,12 @@ use super::file::{Base64Variant, DeliveryChoices, HttpMethod};
 pub struct EncodedMessage {
     /// POST (form body) or GET (query string).
     pub method: HttpMethod,
-    /// Field name and value pairs, before form/URL encoding.
+    /// Field name and value pairs, before form/URL encoding: what the SP's form decoder must hand
+    /// to its SAML library. A deliverer form-encodes them once, as a browser submitting the
+    /// auto-post form does.
     pub fields: Vec<(String, String)>,
-    /// Whether a field value is already percent-encoded and must go on the wire as it is.
+    /// Whether a field value is itself percent-encoded (the double-URL-encoded variant), so that
+    /// after the SP's one form decoding `%2B`, `%2F` and `%3D` are still there.
     pub pre_encoded: bool,
     /// How many times to deliver it.
     pub repeat: u32,
@@ -53,9 +58,28 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// A type 0x0004 artifact (saml-bindings 3.6.4): TypeCode, EndpointIndex 0, SourceID = SHA-1 of
+/// the issuer's entity ID, and a MessageHandle derived from the message, so output stays
+/// reproducible. Base64 as the `SAMLart` field carries it.
+fn artifact_for(xml: &str) -> String {
+    let issuer = crate::xml::parse(xml)
+        .ok()
+        .and_then(|root| root.find_child("Issuer").map(|issuer| issuer.text_content()))
+        .unwrap_or_default();
+    let mut bytes = vec![0x00, 0x04, 0x00, 0x00];
+    bytes.extend(Sha1::digest(issuer.trim().as_bytes()));
+    bytes.extend(&Sha256::digest(xml.as_bytes())[..20]);
+    BASE64.encode(bytes)
+}
+
 /// Encode `xml` for delivery as `choices` say, with the RelayState if there is one.
 pub fn encode_message(xml: &str, choices: &DeliveryChoices, relay_state: Option<&str>) -> EncodedMessage {
-    let mut fields = vec![(choices.field.clone(), encode_field(xml, choices.base64))];
+    let field = if choices.artifact {
+        ("SAMLart".to_owned(), artifact_for(xml))
+    } else {
+        (choices.field.clone(), encode_field(xml, choices.base64))
+    };
+    let mut fields = vec![field];
     if let Some(relay_state) = relay_state {
         fields.push(("RelayState".into(), relay_state.to_owned()));
     }
@@ -77,6 +101,19 @@ mod tests {
         let encoded = encode_field(xml, Base64Variant::UrlSafe);
         assert!(encoded.contains(['-', '_']), "{encoded}");
         assert!(BASE64.decode(&encoded).is_err());
+    }
+
+    #[test]
+    fn artifact_has_type_4_and_the_issuer_source_id() {
+        let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
+xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:Issuer>https://idp.example</saml:Issuer></samlp:Response>";
+        let choices = DeliveryChoices { artifact: true, ..DeliveryChoices::default() };
+        let message = encode_message(xml, &choices, None);
+        assert_eq!(message.fields[0].0, "SAMLart");
+        let bytes = BASE64.decode(&message.fields[0].1).unwrap();
+        assert_eq!(bytes.len(), 44);
+        assert_eq!(&bytes[..4], &[0, 4, 0, 0]);
+        assert_eq!(&bytes[4..24], Sha1::digest(b"https://idp.example").as_slice());
     }
 
     #[test]

@@ -43,6 +43,22 @@ pub struct ScenarioFile {
     /// What the SP is told to trust: the IdP metadata that goes with the scenario.
     #[serde(default)]
     pub metadata: MetadataChoices,
+    /// Logins that come first, from the same client, for defects that only show against history
+    /// (a NameID that changes between two logins). Each is a correct, signed response with its own
+    /// build edits, which the SP must accept; the scenario's own response comes after them.
+    #[serde(default)]
+    pub earlier_logins: Vec<EarlierLogin>,
+}
+
+/// A login that precedes the scenario's own response (`[[earlier-logins]]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EarlierLogin {
+    /// One line: what this login establishes at the SP (an enrolment, a first session).
+    pub summary: String,
+    /// Semantic edits of this login's response; none means a correct response.
+    #[serde(default)]
+    pub build: BuildEdits,
 }
 
 /// What a correct SP does with the scenario's response (Wycheproof's three values).
@@ -162,6 +178,9 @@ pub struct BuildEdits {
     pub second_assertion: bool,
     /// Pad the assertion with an attribute of this many bytes (an oversized response).
     pub padding_bytes: Option<usize>,
+    /// Name the message's root element otherwise (`samlp:LogoutResponse`), before signing: a
+    /// correctly signed message that is not a `samlp:Response`.
+    pub root_element: Option<String>,
 }
 
 /// Signing choices.
@@ -258,11 +277,24 @@ pub struct DeliveryChoices {
     pub field: String,
     /// How many times the same response is delivered (2 = a replay).
     pub repeat: u32,
+    /// IdP-initiated (saml-profiles 4.1.5): no AuthnRequest precedes the response, so it answers
+    /// none (no InResponseTo, whatever the caller asks for) and the SP has no login pending.
+    pub idp_initiated: bool,
+    /// Send a SAML artifact (saml-bindings 3.6.4, type 0x0004) in a `SAMLart` field instead of
+    /// the message. The IdP publishes no ArtifactResolutionService, so it cannot be resolved.
+    pub artifact: bool,
 }
 
 impl Default for DeliveryChoices {
     fn default() -> Self {
-        DeliveryChoices { base64: Base64Variant::Standard, method: HttpMethod::Post, field: "SAMLResponse".into(), repeat: 1 }
+        DeliveryChoices {
+            base64: Base64Variant::Standard,
+            method: HttpMethod::Post,
+            field: "SAMLResponse".into(),
+            repeat: 1,
+            idp_initiated: false,
+            artifact: false,
+        }
     }
 }
 

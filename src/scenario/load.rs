@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::file::{ExpectedOutcome, ScenarioFile};
+use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
@@ -16,6 +16,41 @@ pub struct Scenario {
     pub origin: String,
     /// Its content.
     pub file: ScenarioFile,
+}
+
+impl Scenario {
+    /// The scenario's `[[earlier-logins]]` as scenarios of their own (`ID-earlier-1`, ...): each a
+    /// correct response with that login's build edits, signed by the first key set the scenario
+    /// trusts, that the SP must accept. A runner delivers them in order, from the same client,
+    /// before the scenario's own response.
+    pub fn earlier_logins(&self) -> Vec<Scenario> {
+        let sign = SignChoices {
+            key: self.file.metadata.trust.first().cloned().unwrap_or_else(|| SignChoices::default().key),
+            ..SignChoices::default()
+        };
+        self.file
+            .earlier_logins
+            .iter()
+            .enumerate()
+            .map(|(index, login)| Scenario {
+                id: format!("{}-earlier-{}", self.id, index + 1),
+                origin: self.origin.clone(),
+                file: ScenarioFile {
+                    summary: login.summary.clone(),
+                    description: format!("Login {} before scenario '{}'.", index + 1, self.id),
+                    tags: Vec::new(),
+                    expect: Expectation { outcome: ExpectedOutcome::Accept, class: None },
+                    sp_requirements: Vec::new(),
+                    build: login.build.clone(),
+                    sign: sign.clone(),
+                    tamper: Default::default(),
+                    deliver: Default::default(),
+                    metadata: self.file.metadata.clone(),
+                    earlier_logins: Vec::new(),
+                },
+            })
+            .collect()
+    }
 }
 
 /// Why scenarios could not be loaded.

@@ -7,17 +7,23 @@
 //
 //     node server.js --config CONFIG.json --port 0
 //
-// Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz.
-// See tests/sp/README.md for the config keys and the answers.
+// Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz,
+// POST /idp-metadata (can the library be configured from this IdP metadata?).
+// See tests/sp/README.md for the config keys, the optional app policy and the
+// answers.
 "use strict";
 
 const fs = require("fs");
 const http = require("http");
 const zlib = require("zlib");
 const { SAML } = require("@node-saml/node-saml");
+// The library's own XML parser and XPath helpers, for reading IdP metadata.
+const samlXml = require("@node-saml/node-saml/lib/xml");
 
 const LIBRARY = "node-saml";
 const COOKIE_NAME = "sp_request_id";
+const DEVICE_COOKIE = "sp_device";
+const REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const MAX_BODY = 16 * 1024 * 1024;
 
 function parseArgs(argv) {
@@ -155,6 +161,100 @@ function attributesOf(profile) {
   return out;
 }
 
+// What a real application built on the library checks after the library
+// accepted a response: its user directory, domains, roles, required
+// attributes, enrolled clients. Every key is optional; without them the app
+// accepts whatever the library accepts. Same rules, same order as the
+// Policy class in ../python3-saml/app.py.
+class Policy {
+  constructor(cfg) {
+    this.nameIdFormats = cfg.name_id_formats || null;
+    this.allowedDomains = cfg.allowed_domains || null;
+    this.knownUsers = cfg.known_users || null;
+    this.lockedUsers = cfg.locked_users || [];
+    this.requiredAttributes = cfg.required_attributes || [];
+    this.attributePatterns = Object.entries(cfg.attribute_patterns || {}).map(
+      ([name, pattern]) => [name, new RegExp(`^(?:${pattern})$`)],
+    );
+    this.allowedRoles = cfg.allowed_roles || null;
+    this.roleAttribute = cfg.role_attribute || "role";
+    this.bindDevices = Boolean(cfg.bind_devices);
+    this.devices = new Map();
+  }
+
+  // null, or [code, reason] for the first rule the login breaks. Rules about
+  // the NameID are skipped when there is none: that the library let it
+  // through is the library's behaviour, to be seen as such.
+  check(nameId, nameIdFormat, attributes, device) {
+    if (nameId) {
+      if (this.bindDevices && device) {
+        if (!this.devices.has(device)) this.devices.set(device, nameId);
+        const enrolled = this.devices.get(device);
+        if (enrolled !== nameId) {
+          return ["APP_USER_INCONSISTENT", `client ${device} is enrolled for NameID ${enrolled}, this login is for ${nameId}`];
+        }
+      }
+      if (this.nameIdFormats && !this.nameIdFormats.includes(nameIdFormat)) {
+        return ["APP_NAME_ID_FORMAT", `NameID format ${nameIdFormat} is not accepted (accepted: ${this.nameIdFormats.join(", ")})`];
+      }
+      if (this.allowedDomains) {
+        const at = nameId.lastIndexOf("@");
+        if (at < 0) return ["APP_USER_DOMAIN", `NameID ${nameId} has no domain to find the organization by`];
+        const domain = nameId.slice(at + 1);
+        if (!this.allowedDomains.includes(domain)) {
+          return ["APP_USER_DOMAIN", `domain ${domain} of ${nameId} is not one of the organization's`];
+        }
+      }
+      if (this.knownUsers && !this.knownUsers.includes(nameId)) {
+        return ["APP_UNKNOWN_USER", `no user account for ${nameId}`];
+      }
+      if (this.lockedUsers.includes(nameId)) return ["APP_ACCOUNT_LOCKED", `the account of ${nameId} is locked`];
+    }
+    for (const name of this.requiredAttributes) {
+      if (!(attributes[name] || []).length) return ["APP_ATTRIBUTE_MISSING", `required attribute ${name} is missing`];
+    }
+    for (const [name, pattern] of this.attributePatterns) {
+      for (const value of attributes[name] || []) {
+        if (!pattern.test(String(value))) {
+          return ["APP_ATTRIBUTE_INVALID", `attribute ${name} has an invalid value ${JSON.stringify(value)}`];
+        }
+      }
+    }
+    if (this.allowedRoles) {
+      const roles = attributes[this.roleAttribute] || [];
+      if (!roles.some((role) => this.allowedRoles.includes(role))) {
+        return ["APP_ROLE_NOT_ALLOWED", `roles ${roles.join(", ") || "(none)"} may not sign in`];
+      }
+    }
+    return null;
+  }
+}
+
+// Configure the IdP from uploaded metadata as an app on node-saml must (the
+// library has no metadata reader): parse it with the library's XML parser,
+// take the IDPSSODescriptor's signing certificates and HTTP-Redirect
+// SingleSignOnService, build a SAML instance from them and start a login.
+// The library's own checks (idpCert, entryPoint) decide.
+async function idpFromMetadata(text, cfg, port) {
+  const doc = await samlXml.parseDomFromString(text);
+  const select = (node, xpath) => samlXml.xpath.selectElements(node, xpath);
+  const entity = select(doc, "/*[local-name()='EntityDescriptor']")[0];
+  const idp = entity ? select(entity, "./*[local-name()='IDPSSODescriptor']")[0] : undefined;
+  const certs = idp
+    ? select(idp, "./*[local-name()='KeyDescriptor'][not(@use) or @use='signing']//*[local-name()='X509Certificate']")
+        .map((e) => e.textContent.replace(/\s+/g, ""))
+        .filter((c) => c.length > 0)
+    : [];
+  const sso = idp ? select(idp, `./*[local-name()='SingleSignOnService'][@Binding='${REDIRECT_BINDING}']`)[0] : undefined;
+  const opts = samlOptions(cfg, port);
+  opts.idpCert = certs.length ? certs : undefined;
+  opts.entryPoint = sso ? sso.getAttribute("Location") : undefined;
+  opts.idpIssuer = entity ? entity.getAttribute("entityID") : undefined;
+  const saml = new SAML(opts);
+  await saml.getAuthorizeUrlAsync("", undefined, {});
+  return { idp_entity_id: opts.idpIssuer, sso_url: opts.entryPoint, certificates: certs.length };
+}
+
 function rejection(err, requestId) {
   return {
     accepted: false,
@@ -169,6 +269,9 @@ function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = loadConfig(args.config);
   let saml = null; // built once the port is known; one instance = one request-ID cache
+  let port = 0;
+  const policy = new Policy(cfg);
+  const maxBody = cfg.max_body_bytes ? Number(cfg.max_body_bytes) : null;
 
   async function handle(req, res) {
     const url = new URL(req.url, "http://127.0.0.1");
@@ -189,6 +292,28 @@ function main() {
       const headers = { Location: location };
       if (id) headers["Set-Cookie"] = `${COOKIE_NAME}=${id}; Path=/; HttpOnly`;
       return send(res, 302, "", "text/plain", headers);
+    }
+    if (req.method === "POST" && maxBody !== null && Number(req.headers["content-length"] || 0) > maxBody) {
+      // Read and drop the body, so the client can finish sending and read the answer.
+      req.resume();
+      await new Promise((resolve) => req.on("end", resolve));
+      return sendJson(res, 413, {
+        accepted: false,
+        errors: ["body_too_large"],
+        code: "APP_BODY_TOO_LARGE",
+        reason: `request body of ${req.headers["content-length"]} bytes exceeds max_body_bytes ${maxBody}`,
+        library: LIBRARY,
+        stage: "app",
+      });
+    }
+    if (req.method === "POST" && path === "/idp-metadata") {
+      const body = await readBody(req);
+      try {
+        const idp = await idpFromMetadata(body.toString("utf8"), cfg, port);
+        return sendJson(res, 200, { accepted: true, ...idp, library: LIBRARY, stage: "metadata" });
+      } catch (err) {
+        return sendJson(res, 403, { ...rejection(err, null), stage: "metadata" });
+      }
     }
     if (path === "/acs" && (req.method === "POST" || req.method === "GET")) {
       let container;
@@ -230,12 +355,25 @@ function main() {
           request_id: requestId,
         });
       }
+      const attributes = attributesOf(profile);
+      const broken = policy.check(profile.nameID, profile.nameIDFormat, attributes, cookieValue(req, DEVICE_COOKIE));
+      if (broken) {
+        return sendJson(res, 403, {
+          accepted: false,
+          errors: ["app_policy"],
+          code: broken[0],
+          reason: broken[1],
+          library: LIBRARY,
+          request_id: requestId,
+          stage: "app",
+        });
+      }
       return sendJson(res, 200, {
         accepted: true,
         name_id: profile.nameID === undefined ? null : profile.nameID,
         name_id_format: profile.nameIDFormat === undefined ? null : profile.nameIDFormat,
         session_index: profile.sessionIndex === undefined ? null : profile.sessionIndex,
-        attributes: attributesOf(profile),
+        attributes,
         relay_state: relayState,
         issuer: profile.issuer === undefined ? null : profile.issuer,
         in_response_to: profile.inResponseTo === undefined ? null : profile.inResponseTo,
@@ -264,7 +402,7 @@ function main() {
   server.keepAliveTimeout = 1000;
 
   server.listen(args.port, "127.0.0.1", () => {
-    const port = server.address().port;
+    port = server.address().port;
     saml = new SAML(samlOptions(cfg, port));
     process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
   });

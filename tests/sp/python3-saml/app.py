@@ -7,14 +7,17 @@ used around the SAML toolkit.
 
     /usr/bin/python3 app.py --config CONFIG.json --port 0
 
-Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz.
-See tests/sp/README.md for the config keys and the answers.
+Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz,
+POST /idp-metadata (can the library configure the IdP from this metadata?).
+See tests/sp/README.md for the config keys, the optional app policy and the
+answers.
 """
 
 import argparse
 import copy
 import http.cookies
 import json
+import re
 import signal
 import sys
 import threading
@@ -25,11 +28,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from onelogin.saml2.authn_request import OneLogin_Saml2_Authn_Request
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
-from onelogin.saml2.errors import OneLogin_Saml2_ValidationError
+from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
 LIBRARY = "python3-saml"
 COOKIE_NAME = "sp_request_id"
+DEVICE_COOKIE = "sp_device"
 MAX_BODY = 16 * 1024 * 1024
 
 # Reverse map of OneLogin_Saml2_ValidationError codes, e.g. 26 -> "WRONG_AUDIENCE".
@@ -38,6 +43,72 @@ VALIDATION_CODES = {
     for name, value in vars(OneLogin_Saml2_ValidationError).items()
     if name.isupper() and isinstance(value, int)
 }
+# The same for OneLogin_Saml2_Error (settings and metadata problems), e.g. 6 -> "SETTINGS_INVALID".
+ERROR_CODES = {
+    value: name
+    for name, value in vars(OneLogin_Saml2_Error).items()
+    if name.isupper() and isinstance(value, int)
+}
+
+
+class Policy:
+    """What a real application built on the library checks after the library
+    accepted a response: its user directory, its domains, roles, required
+    attributes, enrolled clients. Every key is optional; without them the app
+    accepts whatever the library accepts. The same rules, in the same order,
+    are in ../node-saml/server.js."""
+
+    def __init__(self, cfg):
+        self.name_id_formats = cfg.get("name_id_formats")
+        self.allowed_domains = cfg.get("allowed_domains")
+        self.known_users = cfg.get("known_users")
+        self.locked_users = cfg.get("locked_users") or []
+        self.required_attributes = cfg.get("required_attributes") or []
+        self.attribute_patterns = {
+            name: re.compile(pattern) for name, pattern in (cfg.get("attribute_patterns") or {}).items()
+        }
+        self.allowed_roles = cfg.get("allowed_roles")
+        self.role_attribute = cfg.get("role_attribute") or "role"
+        self.bind_devices = bool(cfg.get("bind_devices"))
+        self.devices = {}
+        self.lock = threading.Lock()
+
+    def check(self, name_id, name_id_format, attributes, device):
+        """None, or (code, reason) for the first rule the login breaks. Rules
+        about the NameID are skipped when there is none: that the library let
+        it through is the library's behaviour, to be seen as such."""
+        if name_id:
+            if self.bind_devices and device:
+                with self.lock:
+                    enrolled = self.devices.setdefault(device, name_id)
+                if enrolled != name_id:
+                    return ("APP_USER_INCONSISTENT",
+                            "client %s is enrolled for NameID %s, this login is for %s" % (device, enrolled, name_id))
+            if self.name_id_formats is not None and name_id_format not in self.name_id_formats:
+                return ("APP_NAME_ID_FORMAT",
+                        "NameID format %s is not accepted (accepted: %s)" % (name_id_format, ", ".join(self.name_id_formats)))
+            if self.allowed_domains is not None:
+                if "@" not in name_id:
+                    return ("APP_USER_DOMAIN", "NameID %s has no domain to find the organization by" % name_id)
+                domain = name_id.rsplit("@", 1)[1]
+                if domain not in self.allowed_domains:
+                    return ("APP_USER_DOMAIN", "domain %s of %s is not one of the organization's" % (domain, name_id))
+            if self.known_users is not None and name_id not in self.known_users:
+                return ("APP_UNKNOWN_USER", "no user account for %s" % name_id)
+            if name_id in self.locked_users:
+                return ("APP_ACCOUNT_LOCKED", "the account of %s is locked" % name_id)
+        for name in self.required_attributes:
+            if not attributes.get(name):
+                return ("APP_ATTRIBUTE_MISSING", "required attribute %s is missing" % name)
+        for name, pattern in self.attribute_patterns.items():
+            for value in attributes.get(name) or []:
+                if not pattern.fullmatch(str(value)):
+                    return ("APP_ATTRIBUTE_INVALID", "attribute %s has an invalid value %r" % (name, value))
+        if self.allowed_roles is not None:
+            roles = attributes.get(self.role_attribute) or []
+            if not any(role in self.allowed_roles for role in roles):
+                return ("APP_ROLE_NOT_ALLOWED", "roles %s may not sign in" % (", ".join(map(str, roles)) or "(none)"))
+        return None
 
 
 def load_config(path):
@@ -114,6 +185,8 @@ class Handler(BaseHTTPRequestHandler):
     # Set on the class by main().
     base_settings = None
     port = 0
+    policy = None
+    max_body = None
 
     @property
     def settings(self):
@@ -158,6 +231,15 @@ class Handler(BaseHTTPRequestHandler):
             return b""
         return self.rfile.read(n)
 
+    def discard_body(self):
+        """Read and drop the body, so the client can finish sending and read the answer."""
+        left = int(self.headers.get("Content-Length") or 0)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
+
     def request_cookie(self, name):
         raw = self.headers.get("Cookie")
         if not raw:
@@ -201,7 +283,22 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         path, query = self.split_path()
         try:
+            if self.max_body is not None and int(self.headers.get("Content-Length") or 0) > self.max_body:
+                self.discard_body()
+                self.send_json(413, {
+                    "accepted": False,
+                    "errors": ["body_too_large"],
+                    "code": "APP_BODY_TOO_LARGE",
+                    "reason": "request body of %s bytes exceeds max_body_bytes %d"
+                              % (self.headers.get("Content-Length"), self.max_body),
+                    "library": LIBRARY,
+                    "stage": "app",
+                })
+                return
             body = self.read_body()
+            if path == "/idp-metadata":
+                self.idp_metadata(body)
+                return
             if path != "/acs":
                 self.send_json(404, {"error": "not found", "path": path})
                 return
@@ -230,6 +327,37 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(xml, bytes):
             xml = xml.decode("utf-8")
         self.send_body(200, xml, "application/samlmetadata+xml")
+
+    def idp_metadata(self, body):
+        """Configure the IdP from uploaded metadata as an app would: the
+        library's own parser, then the library's settings check."""
+        try:
+            data = OneLogin_Saml2_IdPMetadataParser.parse(body.decode("utf-8", errors="replace"))
+            settings = self.settings
+            settings["idp"] = {}
+            merged = OneLogin_Saml2_IdPMetadataParser.merge_settings(settings, data)
+            checked = OneLogin_Saml2_Settings(merged)
+        except Exception as exc:
+            self.send_json(403, {
+                "accepted": False,
+                "errors": ["metadata"],
+                "reason": "%s: %s" % (exception_name(exc), exc),
+                "exception": exception_name(exc),
+                "code": ERROR_CODES.get(getattr(exc, "code", None))
+                if isinstance(exc, OneLogin_Saml2_Error) else None,
+                "library": LIBRARY,
+                "stage": "metadata",
+            })
+            return
+        idp = checked.get_idp_data()
+        self.send_json(200, {
+            "accepted": True,
+            "idp_entity_id": idp.get("entityId"),
+            "sso_url": idp.get("singleSignOnService", {}).get("url"),
+            "has_certificate": bool(idp.get("x509cert") or idp.get("x509certMulti")),
+            "library": LIBRARY,
+            "stage": "metadata",
+        })
 
     def login(self, path, query):
         params = first_values(urllib.parse.parse_qsl(query, keep_blank_values=True))
@@ -266,6 +394,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         errors = auth.get_errors()
         if not errors and auth.is_authenticated():
+            broken = self.policy.check(auth.get_nameid(), auth.get_nameid_format(), auth.get_attributes(),
+                                       self.request_cookie(DEVICE_COOKIE))
+            if broken:
+                self.send_json(403, {
+                    "accepted": False,
+                    "errors": ["app_policy"],
+                    "code": broken[0],
+                    "reason": broken[1],
+                    "library": LIBRARY,
+                    "request_id": request_id,
+                    "stage": "app",
+                })
+                return
             self.send_json(200, {
                 "accepted": True,
                 "name_id": auth.get_nameid(),
@@ -312,6 +453,8 @@ def main():
     port = server.server_address[1]
     Handler.port = port
     Handler.base_settings = build_settings(cfg, port)
+    Handler.policy = Policy(cfg)
+    Handler.max_body = int(cfg["max_body_bytes"]) if cfg.get("max_body_bytes") else None
     # Fail fast on a bad configuration (e.g. an unreadable certificate).
     OneLogin_Saml2_Settings(copy.deepcopy(Handler.base_settings))
 

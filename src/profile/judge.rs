@@ -1,0 +1,177 @@
+//! Judging: what an SP's reading means for a scenario, under a profile. Pure data in, verdict out.
+
+use serde::{Deserialize, Serialize};
+
+use super::extract::Reading;
+use super::load::Profile;
+use crate::scenario::{ExpectedOutcome, Scenario};
+
+/// The verdict on one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// As expected: rejected with an expected code, or accepted where that is right.
+    Pass,
+    /// Rejected, but the SP does not say why, and the profile allows that.
+    PassGeneric,
+    /// Accepted, and the profile documents that this SP does not check it.
+    KnownGap,
+    /// Rejected for another reason than expected, or a valid response rejected.
+    Mismatch,
+    /// Accepted when it should have been rejected: a security finding.
+    Accepted,
+    /// Not run, for the reason given.
+    Skipped,
+    /// No verdict: the SP could not be reached, timed out, or the run could not be set up.
+    Error,
+}
+
+impl Verdict {
+    /// The kebab-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::PassGeneric => "pass-generic",
+            Verdict::KnownGap => "known-gap",
+            Verdict::Mismatch => "mismatch",
+            Verdict::Accepted => "ACCEPTED",
+            Verdict::Skipped => "skipped",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// Whether this verdict fails a run (a finding or a mismatch).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Verdict::Mismatch | Verdict::Accepted)
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A verdict with what was expected and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Judgement {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The codes that would have been the right reason (empty when none is mapped).
+    pub expected_codes: Vec<String>,
+    /// One line for people.
+    pub detail: String,
+}
+
+impl Profile {
+    /// The codes that are the right reason for `scenario` on this SP: its override, else its
+    /// class's mapping.
+    pub fn expected_codes(&self, scenario: &Scenario) -> Vec<String> {
+        if let Some(o) = self.file.overrides.iter().find(|o| o.scenario == scenario.id) {
+            return o.codes.clone();
+        }
+        scenario.file.expect.class.and_then(|class| self.file.classes.get(&class).cloned()).unwrap_or_default()
+    }
+
+    /// Why `scenario` is not run against this SP, if it is in the skip list.
+    pub fn skip_reason(&self, scenario: &str) -> Option<&str> {
+        self.file.skips.iter().find(|s| glob_match(&s.scenario, scenario)).map(|s| s.reason.as_str())
+    }
+
+    /// Why accepting `scenario` is a documented gap of this SP, if it is one.
+    pub fn gap_reason(&self, scenario: &Scenario) -> Option<&str> {
+        let class = scenario.file.expect.class;
+        self.file
+            .gaps
+            .iter()
+            .find(|g| g.scenario.as_deref() == Some(scenario.id.as_str()) || (g.class.is_some() && g.class == class))
+            .map(|g| g.reason.as_str())
+    }
+
+    /// Judge what the SP did with `scenario`'s response.
+    pub fn judge(&self, scenario: &Scenario, reading: &Reading) -> Judgement {
+        let expected_codes = self.expected_codes(scenario);
+        let class = scenario.file.expect.class.map_or_else(|| "-".to_owned(), |c| c.to_string());
+        let judgement = |verdict, detail: String| Judgement { verdict, expected_codes: expected_codes.clone(), detail };
+        let outcome = scenario.file.expect.outcome;
+        if reading.accepted {
+            return match outcome {
+                ExpectedOutcome::Accept => judgement(Verdict::Pass, "accepted".into()),
+                ExpectedOutcome::Acceptable => judgement(Verdict::Pass, "accepted (acceptable: the spec leaves it open)".into()),
+                ExpectedOutcome::Reject => match self.gap_reason(scenario) {
+                    Some(reason) => judgement(Verdict::KnownGap, format!("accepted; known gap: {reason}")),
+                    None => judgement(
+                        Verdict::Accepted,
+                        format!("the SP ACCEPTED a response it must reject ({class}): a security finding"),
+                    ),
+                },
+            };
+        }
+        let seen = reading.code.as_deref();
+        if outcome == ExpectedOutcome::Accept {
+            return judgement(
+                Verdict::Mismatch,
+                format!("a valid response was rejected (code {})", seen.unwrap_or("not visible")),
+            );
+        }
+        match seen {
+            Some(code) if expected_codes.iter().any(|c| c == code) => judgement(Verdict::Pass, format!("rejected with {code}")),
+            Some(code) if expected_codes.is_empty() => judgement(
+                Verdict::PassGeneric,
+                format!("rejected with {code}; the profile maps no code to {class}"),
+            ),
+            Some(code) => judgement(
+                Verdict::Mismatch,
+                format!(
+                    "rejected with {code}{}, expected {} ({class})",
+                    if reading.known { "" } else { " (not in the catalog)" },
+                    expected_codes.join(" or ")
+                ),
+            ),
+            None if expected_codes.is_empty() || self.file.answer.allow_generic => {
+                judgement(Verdict::PassGeneric, "rejected; the SP does not say why".into())
+            }
+            None => judgement(
+                Verdict::Mismatch,
+                format!("rejected, but no code is visible; expected {} ({class})", expected_codes.join(" or ")),
+            ),
+        }
+    }
+}
+
+/// `*` (any run) and `?` (one character) glob matching, for scenario selection.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("metadata-*", "metadata-malformed"));
+        assert!(glob_match("*", "x"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a*d", "abc"));
+        assert!(glob_match("valid", "valid"));
+    }
+}

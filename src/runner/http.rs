@@ -1,0 +1,302 @@
+//! Driving an SP over HTTP as a browser would, without a browser: start an SP-initiated login,
+//! decode its AuthnRequest, deliver a response. One cookie jar per scenario (one agent each).
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::profile::Answer;
+use crate::saml::{post_decode, redirect_decode};
+use crate::scenario::{percent_encode, EncodedMessage, HttpMethod};
+
+/// The most of an answer's body we read (an oversized error page is cut, not a failure).
+const BODY_LIMIT: u64 = 16 * 1024 * 1024;
+/// How many redirects inside the SP we follow before its AuthnRequest shows up.
+const LOGIN_HOPS: usize = 5;
+
+/// Why an HTTP exchange gave no answer to judge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "message")]
+#[non_exhaustive]
+pub enum HttpError {
+    /// Nothing listens there (connection refused, DNS failure).
+    #[error("SP unreachable: {0}")]
+    Unreachable(String),
+    /// The SP did not answer within the timeout.
+    #[error("timed out: {0}")]
+    Timeout(String),
+    /// TLS failed (certificate, handshake).
+    #[error("TLS error: {0}")]
+    Tls(String),
+    /// The SP answered, but not as the step needs (a login page without an AuthnRequest).
+    #[error("unexpected answer: {0}")]
+    Unexpected(String),
+}
+
+impl HttpError {
+    /// Whether this means the SP could not be reached at all (exit code 3).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, HttpError::Unreachable(_) | HttpError::Timeout(_) | HttpError::Tls(_))
+    }
+}
+
+/// What an SP-initiated login gave us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRequest {
+    /// The AuthnRequest's ID (the response's InResponseTo).
+    pub request_id: String,
+    /// Its AssertionConsumerServiceURL, if it names one.
+    pub acs_url: Option<String>,
+    /// Its Issuer: the SP's entity ID.
+    pub issuer: Option<String>,
+    /// The RelayState that came with it.
+    pub relay_state: Option<String>,
+    /// Which binding carried it: `redirect` or `post`.
+    pub binding: &'static str,
+}
+
+/// A browser-like client: no automatic redirects, a cookie jar, a timeout.
+pub(crate) struct Browser {
+    agent: ureq::Agent,
+}
+
+impl Browser {
+    pub(crate) fn new(timeout: Duration) -> Self {
+        let agent = ureq::AgentBuilder::new().redirects(0).timeout(timeout).user_agent("mockidp").build();
+        Browser { agent }
+    }
+
+    /// GET the login URL and follow the SP until it sends the browser to the IdP.
+    pub(crate) fn login(&self, login_url: &str) -> Result<LoginRequest, HttpError> {
+        let mut url = login_url.to_owned();
+        for _ in 0..LOGIN_HOPS {
+            let answer = self.fetch(self.agent.get(&url), None)?;
+            if let Some(location) = answer.location() {
+                let query = location.split_once('?').map_or("", |(_, q)| q);
+                let params = parse_query(query);
+                if let Some((_, request)) = params.iter().find(|(k, _)| k == "SAMLRequest") {
+                    let xml = redirect_decode(request)
+                        .map_err(|e| HttpError::Unexpected(format!("{url}: the SAMLRequest in the redirect: {e}")))?;
+                    let relay_state = params.iter().find(|(k, _)| k == "RelayState").map(|(_, v)| v.clone());
+                    return parse_authn_request(&xml, relay_state, "redirect");
+                }
+                url = resolve(&url, location);
+                continue;
+            }
+            if let Some(fields) = form_fields(&answer.body) {
+                if let Some((_, request)) = fields.iter().find(|(k, _)| k == "SAMLRequest") {
+                    let xml = post_decode(request)
+                        .map_err(|e| HttpError::Unexpected(format!("{url}: the SAMLRequest in the form: {e}")))?;
+                    let relay_state = fields.iter().find(|(k, _)| k == "RelayState").map(|(_, v)| v.clone());
+                    return parse_authn_request(&xml, relay_state, "post");
+                }
+            }
+            let kind = answer.header("Content-Type").unwrap_or("no content type");
+            return Err(HttpError::Unexpected(format!(
+                "{url} answered {} ({kind}) with neither a redirect carrying SAMLRequest nor an HTML form with one \
+(hint: --login-url must start an SP-initiated login)",
+                answer.status
+            )));
+        }
+        Err(HttpError::Unexpected(format!("{login_url}: more than {LOGIN_HOPS} redirects without an AuthnRequest")))
+    }
+
+    /// Deliver an encoded message to the ACS URL as the scenario says.
+    pub(crate) fn deliver(&self, acs_url: &str, message: &EncodedMessage) -> Result<Answer, HttpError> {
+        let encoded: Vec<String> = message
+            .fields
+            .iter()
+            .map(|(k, v)| {
+                // Form-encode once, as a browser submitting the auto-POST form does; a double-URL-encoded
+                // scenario's value is already percent-encoded and so ends up encoded twice.
+                format!("{}={}", percent_encode(k), percent_encode(v))
+            })
+            .collect();
+        let body = encoded.join("&");
+        match message.method {
+            HttpMethod::Post => self.fetch(
+                self.agent.post(acs_url).set("Content-Type", "application/x-www-form-urlencoded"),
+                Some(&body),
+            ),
+            HttpMethod::Get => {
+                let separator = if acs_url.contains('?') { '&' } else { '?' };
+                self.fetch(self.agent.get(&format!("{acs_url}{separator}{body}")), None)
+            }
+        }
+    }
+
+    fn fetch(&self, request: ureq::Request, body: Option<&str>) -> Result<Answer, HttpError> {
+        let url = request.url().to_owned();
+        let result = match body {
+            Some(body) => request.send_string(body),
+            None => request.call(),
+        };
+        let response = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(ureq::Error::Transport(t)) => return Err(transport_error(&url, &t)),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .flat_map(|name| {
+                response.all(&name).into_iter().map(|v| (name.clone(), v.to_owned())).collect::<Vec<_>>()
+            })
+            .collect();
+        let mut bytes = Vec::new();
+        response
+            .into_reader()
+            .take(BODY_LIMIT)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::TimedOut || e.kind() == std::io::ErrorKind::WouldBlock {
+                    HttpError::Timeout(format!("{url}: reading the answer: {e}"))
+                } else {
+                    HttpError::Unreachable(format!("{url}: reading the answer: {e}"))
+                }
+            })?;
+        Ok(Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+    }
+}
+
+fn transport_error(url: &str, error: &ureq::Transport) -> HttpError {
+    let text = format!("{url}: {error}");
+    let lower = text.to_lowercase();
+    match error.kind() {
+        ureq::ErrorKind::Dns | ureq::ErrorKind::ConnectionFailed => HttpError::Unreachable(text),
+        _ if lower.contains("timed out") || lower.contains("timeout") => HttpError::Timeout(text),
+        _ if lower.contains("tls") || lower.contains("certificate") => HttpError::Tls(text),
+        ureq::ErrorKind::InvalidUrl | ureq::ErrorKind::UnknownScheme => HttpError::Unexpected(text),
+        _ => HttpError::Unreachable(text),
+    }
+}
+
+/// ID, AssertionConsumerServiceURL and Issuer of an AuthnRequest.
+fn parse_authn_request(xml: &str, relay_state: Option<String>, binding: &'static str) -> Result<LoginRequest, HttpError> {
+    let root = crate::xml::parse(xml).map_err(|e| HttpError::Unexpected(format!("the AuthnRequest is not XML: {e}")))?;
+    if root.local_name() != "AuthnRequest" {
+        return Err(HttpError::Unexpected(format!("the SAMLRequest is a {}, not an AuthnRequest", root.local_name())));
+    }
+    let request_id = root
+        .get_attr("ID")
+        .ok_or_else(|| HttpError::Unexpected("the AuthnRequest has no ID".into()))?
+        .to_owned();
+    Ok(LoginRequest {
+        request_id,
+        acs_url: root.get_attr("AssertionConsumerServiceURL").map(str::to_owned),
+        issuer: root.find_child("Issuer").map(|i| i.text_content().trim().to_owned()),
+        relay_state,
+        binding,
+    })
+}
+
+/// `a=1&b=2` into decoded pairs (`+` is a space).
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
+    let query = query.split('#').next().unwrap_or(query);
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect()
+}
+
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The hidden inputs of the first HTML form in `body` (an auto-POST page), if there is one.
+fn form_fields(body: &str) -> Option<Vec<(String, String)>> {
+    let lower = body.to_ascii_lowercase();
+    let start = lower.find("<form")?;
+    let end = lower[start..].find("</form").map_or(body.len(), |e| start + e);
+    let form = &body[start..end];
+    let re = regex::Regex::new(r#"(?is)<input\b([^>]*)>"#).expect("a constant regex");
+    let attr = |tag: &str, name: &str| {
+        let re = regex::Regex::new(&format!(r#"(?is)\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)')"#)).expect("a constant regex");
+        re.captures(tag).and_then(|c| c.get(1).or_else(|| c.get(2))).map(|m| html_unescape(m.as_str()))
+    };
+    let fields = re
+        .captures_iter(form)
+        .filter_map(|c| {
+            let tag = c.get(1)?.as_str();
+            Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+        })
+        .collect();
+    Some(fields)
+}
+
+fn html_unescape(text: &str) -> String {
+    text.replace("&#43;", "+")
+        .replace("&#x2B;", "+")
+        .replace("&#61;", "=")
+        .replace("&#x3D;", "=")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// `location` resolved against `base` (absolute URL, absolute path, or relative path).
+fn resolve(base: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_owned();
+    }
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let origin_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    if location.starts_with('/') {
+        return format!("{}{location}", &base[..origin_end]);
+    }
+    let path = base.split(['?', '#']).next().unwrap_or(base);
+    let dir_end = path.rfind('/').filter(|&i| i >= origin_end).map_or(path.len(), |i| i + 1);
+    let dir = &path[..dir_end];
+    if dir.ends_with('/') {
+        format!("{dir}{location}")
+    } else {
+        format!("{dir}/{location}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_locations() {
+        assert_eq!(resolve("http://a:1/x/y?z", "/login"), "http://a:1/login");
+        assert_eq!(resolve("http://a:1/x/y", "z"), "http://a:1/x/z");
+        assert_eq!(resolve("http://a:1", "https://b/c"), "https://b/c");
+    }
+
+    #[test]
+    fn reads_auto_post_forms() {
+        let page = r#"<html><body onload="document.forms[0].submit()"><form method="post" action="https://idp/sso">
+<input type="hidden" name="SAMLRequest" value="PHg&#43;"/><input type='hidden' name='RelayState' value='a&amp;b'></form>"#;
+        let fields = form_fields(page).unwrap();
+        assert_eq!(fields, vec![("SAMLRequest".into(), "PHg+".into()), ("RelayState".into(), "a&b".into())]);
+    }
+}

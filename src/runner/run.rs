@@ -1,0 +1,265 @@
+//! Running scenarios against an SP: log in, generate, deliver, read, judge, snapshot.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::http::{Browser, HttpError};
+use super::outcome::{excerpt, Outcome, SnapshotStatus};
+use super::snapshot::{self, SnapshotConfig};
+use crate::clock::{Clock, IdSource};
+use crate::keys::KeyStore;
+use crate::pipeline::{generate, GenerateOptions};
+use crate::profile::{Answer, Profile, Verdict};
+use crate::saml::{IdpSettings, SpTarget, User};
+use crate::scenario::{MetadataChoices, Scenario};
+
+/// Exit code: every scenario passed (or was skipped, or is a documented gap).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a finding (a response accepted that must be rejected), a mismatch, or a changed
+/// snapshot.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: bad flags or configuration (unknown profile or scenario, broken profile file).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the SP could not be reached (connection refused, timeout, TLS) for some scenario,
+/// and nothing else failed.
+pub const EXIT_UNREACHABLE: u8 = 3;
+
+/// Everything a run needs, validated.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The SP's profile.
+    pub profile: Profile,
+    /// The scenarios to run, in report order.
+    pub scenarios: Vec<Scenario>,
+    /// The SP's ACS URL (an AuthnRequest's AssertionConsumerServiceURL takes precedence).
+    pub acs_url: String,
+    /// Where an SP-initiated login starts; without it responses are delivered unsolicited.
+    pub login_url: Option<String>,
+    /// The SP's entity ID (the Audience); without it, the AuthnRequest's Issuer, else
+    /// mockidp's default.
+    pub sp_entity_id: Option<String>,
+    /// The IdP the SP trusts.
+    pub idp: IdpSettings,
+    /// Who signs in.
+    pub user: User,
+    /// A directory of extra key sets.
+    pub keys_dir: Option<PathBuf>,
+    /// How many scenarios run at once.
+    pub jobs: usize,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Where outcome snapshots go, if anywhere.
+    pub snapshots: Option<SnapshotConfig>,
+    /// The SP was configured with the selected scenarios' own IdP metadata
+    /// (`mockidp metadata --scenario ID`), so scenarios that need it are run, not skipped.
+    pub sp_uses_scenario_metadata: bool,
+}
+
+/// A whole run's outcomes, in scenario order.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The profile's name.
+    pub profile: String,
+    /// The ACS URL given.
+    pub acs_url: String,
+    /// The login URL, if SP-initiated.
+    pub login_url: Option<String>,
+    /// One per scenario.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl RunReport {
+    /// How many outcomes have this verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.outcomes.iter().filter(|o| o.verdict == verdict).count()
+    }
+
+    /// The documented exit code for this run: findings first, then unreachable.
+    pub fn exit_code(&self) -> u8 {
+        if self.outcomes.iter().any(Outcome::fails) {
+            EXIT_FINDINGS
+        } else if self.outcomes.iter().any(|o| o.verdict == Verdict::Error && o.unreachable) {
+            EXIT_UNREACHABLE
+        } else if self.outcomes.iter().any(|o| o.verdict == Verdict::Error) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// Why a scenario cannot be judged against an SP with one fixed configuration: it needs the SP
+/// to trust other metadata than the default.
+fn needs_other_metadata(scenario: &Scenario) -> Option<String> {
+    let metadata = &scenario.file.metadata;
+    if *metadata == MetadataChoices::default() {
+        return None;
+    }
+    Some(format!(
+        "needs the SP to load this scenario's IdP metadata (`mockidp metadata --scenario {}`); configure the SP with it \
+and run this scenario alone with --sp-uses-scenario-metadata",
+        scenario.id
+    ))
+}
+
+/// Run every scenario of `config` (`jobs` at a time); results come back in scenario order.
+pub fn run(config: &RunConfig) -> RunReport {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; config.scenarios.len()]);
+    let jobs = config.jobs.clamp(1, config.scenarios.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                let mut keys = KeyStore::new(config.keys_dir.as_deref());
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(scenario) = config.scenarios.get(index) else { break };
+                    let outcome = run_one(config, scenario, &mut keys);
+                    // A poisoned lock means another worker panicked; its panic is re-raised by scope.
+                    results.lock().expect("no worker panicked")[index] = Some(outcome);
+                }
+            });
+        }
+    });
+    let outcomes = results.into_inner().expect("no worker panicked").into_iter().flatten().collect();
+    RunReport {
+        profile: config.profile.name.clone(),
+        acs_url: config.acs_url.clone(),
+        login_url: config.login_url.clone(),
+        outcomes,
+    }
+}
+
+/// One scenario, start to finish.
+pub fn run_one(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore) -> Outcome {
+    let started = Instant::now();
+    let profile = &config.profile;
+    let expected_codes = profile.expected_codes(scenario);
+    let skip = profile
+        .skip_reason(&scenario.id)
+        .map(str::to_owned)
+        .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) });
+    let mut outcome = match skip {
+        Some(reason) => Outcome::without_answer(scenario, expected_codes, Verdict::Skipped, reason),
+        None => deliver_and_judge(config, scenario, keys, expected_codes),
+    };
+    outcome.duration_ms = started.elapsed().as_millis() as u64;
+    if let (Some(snapshots), false) = (&config.snapshots, outcome.verdict == Verdict::Error) {
+        outcome.snapshot = match snapshot::check(snapshots, &profile.name, &scenario.id, &outcome.snapshot_text()) {
+            Ok(status) => status,
+            Err(e) => {
+                outcome.verdict = Verdict::Error;
+                outcome.detail = format!("cannot write the snapshot in {}: {e}", snapshots.dir.display());
+                SnapshotStatus::None
+            }
+        };
+    }
+    outcome
+}
+
+/// What one login gave: the statuses of its deliveries and the last answer.
+struct Delivered {
+    statuses: Vec<u16>,
+    answer: Answer,
+    login: Option<String>,
+}
+
+/// Log in (when SP-initiated), generate `scenario`'s response for that login, deliver it.
+fn login_and_deliver(
+    config: &RunConfig,
+    browser: &Browser,
+    scenario: &Scenario,
+    keys: &mut KeyStore,
+) -> Result<Delivered, (HttpError, Vec<u16>, Option<String>)> {
+    let mut sp = SpTarget {
+        entity_id: config.sp_entity_id.clone().unwrap_or_else(|| SpTarget::default().entity_id),
+        acs_url: config.acs_url.clone(),
+    };
+    let (in_response_to, relay_state, login) = match &config.login_url {
+        Some(url) => match browser.login(url) {
+            Ok(request) => {
+                if let Some(acs) = request.acs_url {
+                    sp.acs_url = acs;
+                }
+                if let (None, Some(issuer)) = (&config.sp_entity_id, request.issuer) {
+                    sp.entity_id = issuer;
+                }
+                (Some(request.request_id), request.relay_state, Some(format!("sp-initiated ({})", request.binding)))
+            }
+            Err(e) => return Err((e, Vec::new(), Some("sp-initiated (failed)".into()))),
+        },
+        None => (None, None, None),
+    };
+    let options = GenerateOptions {
+        idp: config.idp.clone(),
+        sp: sp.clone(),
+        user: config.user.clone(),
+        in_response_to,
+        relay_state,
+        sign_parts: None,
+    };
+    let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random())
+        .map_err(|e| (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone()))?;
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..generated.message.repeat.max(1) {
+        match browser.deliver(&sp.acs_url, &generated.message) {
+            Ok(answer) => {
+                statuses.push(answer.status);
+                last = Some(answer);
+            }
+            Err(e) => return Err((e, statuses, login)),
+        }
+    }
+    let answer = last.expect("repeat is at least 1, so there was a delivery");
+    Ok(Delivered { statuses, answer, login })
+}
+
+fn deliver_and_judge(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore, expected_codes: Vec<String>) -> Outcome {
+    let error = |e: HttpError, statuses: Vec<u16>, login: Option<String>| {
+        let mut outcome = Outcome::without_answer(scenario, expected_codes.clone(), Verdict::Error, e.to_string());
+        outcome.unreachable = e.is_unreachable();
+        outcome.statuses = statuses;
+        outcome.login = login;
+        outcome
+    };
+    // One browser (one cookie jar) for the scenario's earlier logins and its own.
+    let browser = Browser::new(config.timeout);
+    let mut earlier_statuses = Vec::new();
+    for earlier in scenario.earlier_logins() {
+        match login_and_deliver(config, &browser, &earlier, keys) {
+            Ok(delivered) if config.profile.read(&delivered.answer).accepted => earlier_statuses.extend(delivered.statuses),
+            Ok(delivered) => {
+                let mut statuses = earlier_statuses;
+                statuses.extend(delivered.statuses);
+                let why = HttpError::Unexpected(format!(
+                    "the earlier login '{}' ({}) that sets the scenario up was rejected: {}",
+                    earlier.id,
+                    earlier.file.summary,
+                    excerpt(&delivered.answer.body)
+                ));
+                return error(why, statuses, delivered.login);
+            }
+            Err((e, statuses, login)) => return error(e, [earlier_statuses, statuses].concat(), login),
+        }
+    }
+    let delivered = match login_and_deliver(config, &browser, scenario, keys) {
+        Ok(d) => d,
+        Err((e, statuses, login)) => return error(e, [earlier_statuses, statuses].concat(), login),
+    };
+    let reading = config.profile.read(&delivered.answer);
+    let judgement = config.profile.judge(scenario, &reading);
+    let mut outcome = Outcome::without_answer(scenario, judgement.expected_codes, judgement.verdict, judgement.detail);
+    outcome.statuses = [earlier_statuses, delivered.statuses].concat();
+    outcome.accepted = Some(reading.accepted);
+    outcome.code = reading.code;
+    outcome.code_found_in = reading.found_in;
+    outcome.location = delivered.answer.location().map(str::to_owned);
+    outcome.body_excerpt = excerpt(&delivered.answer.body);
+    outcome.login = delivered.login;
+    outcome
+}

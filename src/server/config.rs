@@ -1,0 +1,251 @@
+//! The server's validated configuration, and the optional config file (TOML) that lists SPs.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::saml::{MetadataError, SpMetadata};
+
+/// Everything `serve` needs, validated.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to bind (127.0.0.1 unless told otherwise).
+    pub bind: IpAddr,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// The URL SPs and browsers reach us at; `http://BIND:PORT` when not given.
+    pub base_url: Option<String>,
+    /// The IdP's entity ID.
+    pub idp_entity_id: String,
+    /// The scenario used when neither arming nor the path picks one.
+    pub default_scenario: String,
+    /// Extra scenario files.
+    pub scenarios_dir: Option<PathBuf>,
+    /// Extra key sets.
+    pub keys_dir: Option<PathBuf>,
+    /// The SPs allowed to log in; empty allows any.
+    pub sps: Vec<SpEntry>,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            base_url: None,
+            idp_entity_id: crate::saml::DEFAULT_IDP_ENTITY_ID.into(),
+            default_scenario: "valid".into(),
+            scenarios_dir: None,
+            keys_dir: None,
+            sps: Vec::new(),
+            workers: 0,
+        }
+    }
+}
+
+/// One SP, from its metadata or written out in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpEntry {
+    /// Entity ID.
+    pub entity_id: String,
+    /// Allowed ACS URLs, the default first.
+    pub acs_urls: Vec<String>,
+    /// Signing certificates, base64 DER.
+    pub signing_certificates: Vec<String>,
+    /// Whether unsigned AuthnRequests are refused.
+    pub authn_requests_signed: bool,
+    /// The SP's SingleLogoutService (where LogoutResponses go).
+    pub slo_url: Option<String>,
+}
+
+impl SpEntry {
+    /// The entry for an SP's metadata.
+    pub fn from_metadata(metadata: &SpMetadata) -> Self {
+        let mut acs_urls = vec![metadata.target.acs_url.clone()];
+        for (_, url) in &metadata.acs_endpoints {
+            if !acs_urls.contains(url) {
+                acs_urls.push(url.clone());
+            }
+        }
+        SpEntry {
+            entity_id: metadata.target.entity_id.clone(),
+            acs_urls,
+            signing_certificates: metadata.signing_certificates.clone(),
+            authn_requests_signed: metadata.authn_requests_signed,
+            slo_url: None,
+        }
+    }
+
+    /// The entry for an SP metadata file, with its SingleLogoutService (HTTP-POST preferred).
+    pub fn from_metadata_file(path: &Path) -> Result<Self, ConfigError> {
+        let mut entry = SpEntry::from_metadata(&SpMetadata::from_file(path)?);
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
+        if let Ok(root) = crate::xml::parse(&text) {
+            if let Some(descriptor) = root.descendant("SPSSODescriptor") {
+                let services: Vec<_> =
+                    descriptor.child_elements().filter(|e| e.local_name() == "SingleLogoutService").collect();
+                entry.slo_url = services
+                    .iter()
+                    .find(|e| e.get_attr("Binding") == Some(crate::saml::names::BINDING_POST))
+                    .or(services.first())
+                    .and_then(|e| e.get_attr("Location"))
+                    .map(str::to_owned);
+            }
+        }
+        Ok(entry)
+    }
+}
+
+/// Why the configuration is not usable.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid.
+    #[error("config file {path}: {key}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The dotted key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An SP metadata file could not be used.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// An SP entry is unusable.
+    #[error("SP {entity_id}: {message}")]
+    Sp {
+        /// The SP.
+        entity_id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The config file (`mockidp serve --config FILE`).
+///
+/// ```toml
+/// scenario = "valid"            # default scenario
+/// idp-entity-id = "https://idp.mockidp.test/metadata"
+/// base-url = "http://127.0.0.1:8080"
+///
+/// [[sp]]
+/// metadata = "sp-metadata.xml"  # relative to the config file
+///
+/// [[sp]]
+/// entity-id = "https://app.example/saml"
+/// acs-urls = ["https://app.example/saml/acs"]
+/// signing-certs = ["sp-signing.pem"]
+/// authn-requests-signed = true
+/// slo-url = "https://app.example/saml/slo"
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// The default scenario.
+    pub scenario: Option<String>,
+    /// The IdP's entity ID.
+    pub idp_entity_id: Option<String>,
+    /// The public base URL.
+    pub base_url: Option<String>,
+    /// The SPs.
+    #[serde(default)]
+    pub sp: Vec<SpFileEntry>,
+}
+
+/// One `[[sp]]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SpFileEntry {
+    /// An SP metadata file; the other keys then override what it says.
+    pub metadata: Option<PathBuf>,
+    /// Entity ID.
+    pub entity_id: Option<String>,
+    /// Allowed ACS URLs.
+    #[serde(default)]
+    pub acs_urls: Vec<String>,
+    /// PEM files of the SP's signing certificates.
+    #[serde(default)]
+    pub signing_certs: Vec<PathBuf>,
+    /// Refuse unsigned AuthnRequests.
+    pub authn_requests_signed: Option<bool>,
+    /// The SP's SingleLogoutService URL.
+    pub slo_url: Option<String>,
+}
+
+impl ConfigFile {
+    /// Read and parse a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
+        serde_path_to_error::deserialize(toml::Deserializer::new(&text)).map_err(|error| ConfigError::Invalid {
+            path: path.into(),
+            key: error.path().to_string(),
+            message: error.into_inner().message().trim().to_owned(),
+        })
+    }
+
+    /// The SP entries, with metadata and certificate files read (relative to `base`).
+    pub fn sp_entries(&self, path: &Path) -> Result<Vec<SpEntry>, ConfigError> {
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut entries = Vec::new();
+        for (index, sp) in self.sp.iter().enumerate() {
+            let invalid =
+                |message: String| ConfigError::Invalid { path: path.into(), key: format!("sp[{index}]"), message };
+            let mut entry = match &sp.metadata {
+                Some(file) => SpEntry::from_metadata_file(&base.join(file))?,
+                None => SpEntry {
+                    entity_id: sp
+                        .entity_id
+                        .clone()
+                        .ok_or_else(|| invalid("needs `metadata` or `entity-id` and `acs-urls`".into()))?,
+                    acs_urls: Vec::new(),
+                    signing_certificates: Vec::new(),
+                    authn_requests_signed: false,
+                    slo_url: None,
+                },
+            };
+            if let Some(entity_id) = &sp.entity_id {
+                entry.entity_id = entity_id.clone();
+            }
+            if !sp.acs_urls.is_empty() {
+                entry.acs_urls = sp.acs_urls.clone();
+            }
+            for file in &sp.signing_certs {
+                let file = base.join(file);
+                let pem =
+                    std::fs::read_to_string(&file).map_err(|source| ConfigError::Io { path: file.clone(), source })?;
+                let body = pem_certificate(&pem)
+                    .ok_or_else(|| invalid(format!("{} has no PEM CERTIFICATE block", file.display())))?;
+                entry.signing_certificates.push(body);
+            }
+            if sp.slo_url.is_some() {
+                entry.slo_url = sp.slo_url.clone();
+            }
+            if let Some(signed) = sp.authn_requests_signed {
+                entry.authn_requests_signed = signed;
+            }
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+}
+
+/// The base64 body of the first PEM CERTIFICATE block, on one line.
+fn pem_certificate(pem: &str) -> Option<String> {
+    let begin = "-----BEGIN CERTIFICATE-----";
+    let start = pem.find(begin)? + begin.len();
+    let stop = start + pem[start..].find("-----END CERTIFICATE-----")?;
+    Some(pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect())
+}

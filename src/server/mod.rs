@@ -1,0 +1,33 @@
+//! `mockidp serve`: the mock IdP as an actix-web server that browsers and SPs talk to.
+//!
+//! SP-initiated login (HTTP-Redirect and HTTP-POST AuthnRequests), IdP-initiated login, per-scenario
+//! metadata, arming ("the next login from SP X gets scenario Y"), and a scenario picker page. It
+//! only delivers what the pipeline generates; it never judges what an SP did with it.
+
+mod app;
+mod arm;
+mod cli;
+mod client;
+mod config;
+mod error;
+mod logout;
+mod page;
+mod query;
+mod request;
+mod sps;
+mod users;
+
+pub use app::{serve, StartError};
+pub use arm::{ArmRequest, Armory, ARM_LIMIT};
+pub use cli::ServeArgs;
+pub use client::{arm_remote, ClientError};
+pub use config::{ConfigError, ServeConfig, SpEntry};
+pub use error::ServeError;
+pub use logout::{logout_response, parse_logout_request, LogoutRequest};
+pub use query::{form_decode, parse_pairs, RawPair};
+pub use request::{
+    decode_authn_request, decode_message, parse_authn_request, verify_redirect_signature, AuthnRequest, Binding,
+    RequestError,
+};
+pub use sps::{RegisteredSp, SpRegistry};
+pub use users::{user_by_hint, users};

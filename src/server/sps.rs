@@ -1,0 +1,103 @@
+//! The SPs the server knows: entity ID, allowed ACS URLs, and the keys their AuthnRequests are
+//! signed with. With none configured, any SP may log in at the ACS URL its AuthnRequest names.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::RsaPublicKey;
+use x509_cert::der::{Decode, Encode};
+
+use super::config::{ConfigError, SpEntry};
+
+/// One SP the server trusts.
+#[derive(Debug, Clone)]
+pub struct RegisteredSp {
+    /// The entity ID (the AuthnRequest's Issuer, the response's Audience).
+    pub entity_id: String,
+    /// Allowed ACS URLs; the first is used when a request names none.
+    pub acs_urls: Vec<String>,
+    /// Public keys of the SP's signing certificates.
+    pub signing_keys: Vec<RsaPublicKey>,
+    /// Whether the SP says it signs its AuthnRequests (then unsigned ones are refused).
+    pub authn_requests_signed: bool,
+    /// Where LogoutResponses go.
+    pub slo_url: Option<String>,
+}
+
+/// All configured SPs, by entity ID.
+#[derive(Debug, Clone, Default)]
+pub struct SpRegistry {
+    sps: BTreeMap<String, RegisteredSp>,
+}
+
+impl SpRegistry {
+    /// Build the registry from configured entries (metadata already read).
+    pub fn from_entries(entries: &[SpEntry]) -> Result<Self, ConfigError> {
+        let mut sps = BTreeMap::new();
+        for entry in entries {
+            let mut signing_keys = Vec::new();
+            for (index, certificate) in entry.signing_certificates.iter().enumerate() {
+                signing_keys.push(public_key(certificate).map_err(|message| ConfigError::Sp {
+                    entity_id: entry.entity_id.clone(),
+                    message: format!("signing certificate {}: {message}", index + 1),
+                })?);
+            }
+            if entry.acs_urls.is_empty() {
+                return Err(ConfigError::Sp {
+                    entity_id: entry.entity_id.clone(),
+                    message: "no ACS URL (hint: acs-urls = [\"https://sp.example/acs\"])".into(),
+                });
+            }
+            sps.insert(
+                entry.entity_id.clone(),
+                RegisteredSp {
+                    entity_id: entry.entity_id.clone(),
+                    acs_urls: entry.acs_urls.clone(),
+                    signing_keys,
+                    authn_requests_signed: entry.authn_requests_signed,
+                    slo_url: entry.slo_url.clone(),
+                },
+            );
+        }
+        Ok(SpRegistry { sps })
+    }
+
+    /// Whether no SP is configured (then any SP may log in).
+    pub fn is_open(&self) -> bool {
+        self.sps.is_empty()
+    }
+
+    /// An SP by entity ID.
+    pub fn get(&self, entity_id: &str) -> Option<&RegisteredSp> {
+        self.sps.get(entity_id)
+    }
+
+    /// All SPs in entity-ID order.
+    pub fn iter(&self) -> impl Iterator<Item = &RegisteredSp> {
+        self.sps.values()
+    }
+}
+
+/// The RSA public key of a base64 DER X.509 certificate.
+fn public_key(certificate_base64: &str) -> Result<RsaPublicKey, String> {
+    let compact: String = certificate_base64.chars().filter(|c| !c.is_whitespace()).collect();
+    let der = BASE64.decode(compact).map_err(|e| format!("not base64: {e}"))?;
+    let certificate = x509_cert::Certificate::from_der(&der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    let spki = certificate.tbs_certificate.subject_public_key_info.to_der().map_err(|e| e.to_string())?;
+    RsaPublicKey::from_public_key_der(&spki).map_err(|e| format!("not an RSA key: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_key_of_our_own_certificate() {
+        let mut keys = crate::keys::KeyStore::new(None);
+        let keyset = keys.load("default").unwrap();
+        let key = public_key(&keyset.certificate_base64).unwrap();
+        assert_eq!(key, keyset.private_key.to_public_key());
+    }
+}
