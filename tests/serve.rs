@@ -630,3 +630,25 @@ signing-certs = ["sp-signing.pem"]
     assert!(stderr.contains("bad.toml") && stderr.contains("acs-url"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The certificate(s) a scenario's metadata tells the SP to trust, as PEM.
+fn trusted_pem(metadata: &str) -> String {
+    let start = metadata.find("<ds:X509Certificate>").expect("a certificate") + "<ds:X509Certificate>".len();
+    let end = start + metadata[start..].find("</ds:X509Certificate>").unwrap();
+    let body = &metadata[start..end];
+    let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
+}
+
+#[test]
+fn an_sp_trusting_the_scenario_metadata_sees_a_good_signature() {
+    let server = Server::start(&[]);
+    let metadata = server.get("/s/expired-cert/metadata").body;
+    sp_available(SpKind::Python3Saml);
+    let config = SpConfig::new(trusted_pem(&metadata)).idp_sso_url(format!("{}/s/expired-cert/sso", server.url));
+    let app = SpApp::start(SpKind::Python3Saml, config);
+    let outcome = browser_login(&server, &app, None);
+    assert_eq!(outcome.scenario, "expired-cert");
+    // `acceptable`: python3-saml does not check certificate validity, but the signature must verify.
+    assert_ne!(outcome.answer.code().as_deref(), Some("INVALID_SIGNATURE"), "{}", outcome.answer);
+}

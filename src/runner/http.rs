@@ -63,7 +63,15 @@ pub(crate) struct Browser {
 
 impl Browser {
     pub(crate) fn new(timeout: Duration) -> Self {
-        let agent = ureq::AgentBuilder::new().redirects(0).timeout(timeout).user_agent("mockidp").build();
+        // No pooled connections: an SP may close an idle keep-alive connection (node's default is
+        // after 5 s) just as a slow signing step ends, and a POST is not retried on a stale one.
+        let agent = ureq::AgentBuilder::new()
+            .redirects(0)
+            .timeout(timeout)
+            .user_agent("mockidp")
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
+            .build();
         Browser { agent }
     }
 

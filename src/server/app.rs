@@ -44,7 +44,7 @@ pub enum StartError {
     #[error(transparent)]
     Key(#[from] KeyError),
     /// Binding or running failed.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Io {
         /// The address.
         address: String,

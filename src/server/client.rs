@@ -15,7 +15,7 @@ pub enum ClientError {
     #[error("--server {0:?} is not an http:// URL (hint: http://127.0.0.1:8080)")]
     Url(String),
     /// Connecting, sending or reading failed.
-    #[error("talking to {url}: {source}")]
+    #[error("talking to {url}")]
     Io {
         /// The server.
         url: String,

@@ -104,7 +104,7 @@ impl SpEntry {
 #[non_exhaustive]
 pub enum ConfigError {
     /// The config file could not be read.
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}")]
     Io {
         /// The file.
         path: PathBuf,
