@@ -64,7 +64,7 @@ fn check(value: &str) {
 
 #[test]
 fn the_decoder_survives_random_and_mutated_input() {
-    let mut rng = Rng(0x6d6f_636b_6964_70);
+    let mut rng = Rng(0x006d_6f63_6b69_6470);
     let mut decoded = 0;
     for round in 0..4000 {
         let value = match round % 4 {
