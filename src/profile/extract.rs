@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::load::Profile;
+use crate::saml::form_decode;
 
 /// What an SP answered to one delivery, as plain data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +98,8 @@ impl Profile {
             let query = query.split('#').next().unwrap_or(query);
             for pair in query.split('&') {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                if percent_decode(key) == *param && !value.is_empty() {
-                    return Some((percent_decode(value), format!("redirect query parameter {param}")));
+                if form_decode(key) == *param && !value.is_empty() {
+                    return Some((form_decode(value), format!("redirect query parameter {param}")));
                 }
             }
         }
@@ -148,28 +149,6 @@ impl Profile {
     }
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 fn html_unescape(text: &str) -> String {
     text.replace("&#39;", "'").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::profile::Answer;
-use crate::saml::{post_decode, redirect_decode};
+use crate::saml::{form_decode, post_decode, redirect_decode};
 use crate::scenario::{percent_encode, EncodedMessage, HttpMethod};
 
 /// The most of an answer's body we read (an oversized error page is cut, not a failure).
@@ -212,28 +212,6 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// The hidden inputs of the first HTML form in `body` (an auto-POST page), if there is one.
 fn form_fields(body: &str) -> Option<Vec<(String, String)>> {

@@ -1,6 +1,8 @@
 //! Query strings and form bodies, keeping each value as it arrived: the HTTP-Redirect binding signs
 //! the URL-encoded values exactly as sent (saml-bindings 3.4.4.1), so they must not be re-encoded.
 
+pub use crate::saml::form_decode;
+
 /// One `name=value` pair: the raw (still URL-encoded) value and the decoded one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawPair {
@@ -26,32 +28,6 @@ pub fn parse_pairs(text: &str) -> Vec<RawPair> {
 /// The first pair called `name`.
 pub(crate) fn find<'a>(pairs: &'a [RawPair], name: &str) -> Option<&'a RawPair> {
     pairs.iter().find(|pair| pair.name == name)
-}
-
-/// Decode one form component: `+` is a space, `%XX` a byte; a stray `%` stays as it is.
-pub fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(high), Some(low)) => {
-                    out.push(high << 4 | low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]
