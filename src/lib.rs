@@ -11,3 +11,4 @@ pub mod catalog;
 pub mod profile;
 pub mod runner;
 pub mod server;
+mod toml_file;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 use super::file::ProfileFile;
+use crate::toml_file::{from_toml, key_line};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_profiles.rs"));
 
@@ -123,20 +124,15 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         return Err(invalid(1, ".", format!("the name '{name}' (the file name) must be kebab-case: a-z, 0-9 and '-'")));
     }
-    let deserializer = toml::Deserializer::new(text);
-    let file: ProfileFile = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let key = error.path().to_string();
-        let inner = error.into_inner();
-        let line = inner.span().map(|span| line_of(text, span.start)).unwrap_or_else(|| key_line(text, &key));
-        let message = inner.message().trim().to_owned();
-        let hint = if message.contains("unknown field") {
+    let file: ProfileFile = from_toml(text).map_err(|problem| {
+        let hint = if problem.message.contains("unknown field") {
             " (hint: keys are kebab-case; src/profile/file.rs documents every key)"
-        } else if message.contains("unknown variant") && key.starts_with("classes") {
+        } else if problem.message.contains("unknown variant") && problem.key.starts_with("classes") {
             " (hint: `mockidp list` and docs/scenarios.md name the failure classes)"
         } else {
             ""
         };
-        invalid(line, &key, format!("{message}{hint}"))
+        invalid(problem.line, &problem.key, format!("{}{hint}", problem.message))
     })?;
 
     let known = |code: &str| file.codes.iter().any(|e| e.code == code);
@@ -223,21 +219,6 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
     Ok(Profile { name: name.to_owned(), origin: origin.to_owned(), file, compiled })
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-/// The line where the last segment of a dotted key is written, or 1.
-fn key_line(text: &str, key: &str) -> usize {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let last = last.split('[').next().unwrap_or(last);
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start().trim_start_matches('"');
-            line.starts_with(last) && line.contains('=')
-        })
-        .map_or(1, |i| i + 1)
-}
 
 /// The first line that contains `value`, or 1.
 fn value_line(text: &str, value: &str) -> usize {

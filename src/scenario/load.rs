@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
+use crate::toml_file::{from_toml, key_line};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
@@ -180,18 +181,13 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         return Err(invalid(1, ".", format!("the id '{id}' (the file name) must be kebab-case: a-z, 0-9 and '-'")));
     }
-    let deserializer = toml::Deserializer::new(text);
-    let file: ScenarioFile = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let key = error.path().to_string();
-        let inner = error.into_inner();
-        let line = inner.span().map(|span| line_of(text, span.start)).unwrap_or_else(|| key_line(text, &key));
-        let message = inner.message().trim().to_owned();
-        let hint = if message.contains("unknown field") {
+    let file: ScenarioFile = from_toml(text).map_err(|problem| {
+        let hint = if problem.message.contains("unknown field") {
             " (hint: keys are kebab-case; see docs/scenarios.md for every key)"
         } else {
             ""
         };
-        invalid(line, &key, format!("{message}{hint}"))
+        invalid(problem.line, &problem.key, format!("{}{hint}", problem.message))
     })?;
     match (file.expect.outcome, file.expect.class) {
         (ExpectedOutcome::Reject, None) => {
@@ -211,18 +207,6 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
         _ => {}
     }
     Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file })
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-/// The line where the last segment of a dotted key is written, or 1.
-fn key_line(text: &str, key: &str) -> usize {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    text.lines()
-        .position(|line| line.trim_start().starts_with(last) && line.contains('='))
-        .map_or(1, |i| i + 1)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -189,10 +189,10 @@ impl ConfigFile {
     /// Read and parse a config file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
-        serde_path_to_error::deserialize(toml::Deserializer::new(&text)).map_err(|error| ConfigError::Invalid {
+        crate::toml_file::from_toml(&text).map_err(|problem| ConfigError::Invalid {
             path: path.into(),
-            key: error.path().to_string(),
-            message: error.into_inner().message().trim().to_owned(),
+            key: format!("line {}: {}", problem.line, problem.key),
+            message: problem.message,
         })
     }
 
