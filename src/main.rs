@@ -112,10 +112,12 @@ struct ScenarioArgs {
     /// The SP's entity ID (the Audience); overrides --sp-metadata.
     #[arg(long)]
     sp_entity_id: Option<String>,
-    /// The SP's ACS URL (Destination and Recipient); overrides --sp-metadata.
+    /// The SP's ACS URL (Destination and Recipient); overrides --sp-metadata. For a scenario delivered
+    /// to the SLO endpoint (`deliver.endpoint = "slo"`), the SP's SingleLogoutService URL.
     #[arg(long)]
     acs_url: Option<String>,
-    /// The AuthnRequest ID being answered; without it the response is unsolicited.
+    /// The AuthnRequest ID being answered; without it the response is unsolicited. For an slo
+    /// scenario, the ID of the LogoutRequest the LogoutResponse answers.
     #[arg(long)]
     in_response_to: Option<String>,
     /// RelayState to send back with the response (html and json formats).

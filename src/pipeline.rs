@@ -4,7 +4,9 @@ use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
 use crate::keys::{KeyError, KeyStore};
 use crate::saml::{build_response, sign_element, IdpMetadata, IdpSettings, SignParts, SpTarget, User};
-use crate::scenario::{apply_build_edits, apply_tamper, encode_message, EncodedMessage, Scenario};
+use crate::scenario::{
+    apply_build_edits, apply_tamper, encode_message, DeliveryChoices, EncodedMessage, Endpoint, Scenario,
+};
 use crate::xml::{to_document, Element};
 
 /// Everything a response depends on besides the scenario.
@@ -16,7 +18,8 @@ pub struct GenerateOptions {
     pub sp: SpTarget,
     /// Who signs in.
     pub user: User,
-    /// The AuthnRequest ID being answered, none for IdP-initiated.
+    /// The AuthnRequest ID being answered, none for IdP-initiated; for a scenario delivered to the
+    /// SLO endpoint, the LogoutRequest ID (and `sp.acs_url` is then the SP's SLO URL).
     pub in_response_to: Option<String>,
     /// RelayState to send back.
     pub relay_state: Option<String>,
@@ -61,7 +64,8 @@ pub struct Generated {
     pub message: EncodedMessage,
 }
 
-/// Run build, sign, tamper and encode for one scenario.
+/// Run build, sign, tamper and encode for one scenario: a login Response, or for a scenario
+/// delivered to the SLO endpoint (`deliver.endpoint = "slo"`) its [`logout_response`].
 pub fn generate(
     scenario: &Scenario,
     options: &GenerateOptions,
@@ -70,6 +74,9 @@ pub fn generate(
     ids: &mut IdSource,
 ) -> Result<Generated, GenerateError> {
     let file = &scenario.file;
+    if file.deliver.endpoint == Endpoint::Slo {
+        return logout_response(scenario, options, keys, clock, ids);
+    }
     // saml-profiles 4.1.5: an IdP-initiated response answers no request.
     let in_response_to = if file.deliver.idp_initiated { None } else { options.in_response_to.as_deref() };
     let mut response = build_response(&options.idp, &options.sp, &options.user, in_response_to, clock, ids);
@@ -97,6 +104,49 @@ pub fn generate(
         acs_url: options.sp.acs_url.clone(),
         xml,
         message,
+    })
+}
+
+/// Single Logout (saml-profiles 4.4): the scenario's LogoutResponse, built from its data as a login
+/// response is. A LogoutResponse is a StatusResponseType (saml-core 3.7.2) as a Response is, so
+/// the scenario's status, issuer, destination, InResponseTo and removal edits, its signing choices
+/// and its tampering all apply unchanged; only the assertions are left out. That gives the broken
+/// variants (wrong InResponseTo, a Responder status, unsigned, signed by the wrong key, ...)
+/// without any logout-only code path. It answers `options.in_response_to` (the LogoutRequest's
+/// ID), for the SP's SingleLogoutService given as `options.sp.acs_url`, encoded as the scenario
+/// delivers (never as an artifact). The server answers LogoutRequests with it, for any scenario.
+pub fn logout_response(
+    scenario: &Scenario,
+    options: &GenerateOptions,
+    keys: &mut KeyStore,
+    clock: &Clock,
+    ids: &mut IdSource,
+) -> Result<Generated, GenerateError> {
+    let file = &scenario.file;
+    let mut response =
+        build_response(&options.idp, &options.sp, &options.user, options.in_response_to.as_deref(), clock, ids);
+    apply_build_edits(&mut response, &file.build, clock.now(), ids);
+    response.assertions.clear();
+    let mut root = response.to_element();
+    root.name = "samlp:LogoutResponse".into();
+    let key =
+        keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
+    let sign_options = SignOptions {
+        signature: file.sign.algorithm,
+        digest: file.sign.digest,
+        key_info: file.sign.key_info,
+        ..SignOptions::default()
+    };
+    let signed = sign_element(root, options.sign_parts.unwrap_or(file.sign.parts), key, &sign_options)
+        .map_err(|source| GenerateError::Sign { scenario: scenario.id.clone(), source })?;
+    let xml = apply_tamper(signed, &file.tamper);
+    let choices = DeliveryChoices { artifact: false, ..file.deliver.clone() };
+    Ok(Generated {
+        scenario: scenario.id.clone(),
+        response_id: response.id,
+        acs_url: options.sp.acs_url.clone(),
+        message: encode_message(&xml, &choices, options.relay_state.as_deref()),
+        xml,
     })
 }
 

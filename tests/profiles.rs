@@ -11,11 +11,7 @@ use mockidp::scenario::{parse_scenario, ScenarioSet};
 const DOCUMENTED: [&str; 4] = ["authio", "cisco-webex", "servercore", "zscaler-zpa"];
 
 /// Triggerable codes that no scenario covers yet, each with why. Keep this list empty when you can.
-const KNOWN_UNCOVERED: &[(&str, &str, &str)] = &[(
-    "cisco-webex",
-    "30",
-    "Invalid Request message: needs an IdP-sent LogoutRequest scenario (class logout-invalid), which the library lacks",
-)];
+const KNOWN_UNCOVERED: &[(&str, &str, &str)] = &[];
 
 fn profiles() -> ProfileSet {
     ProfileSet::load(None).expect("the built-in profiles load")

@@ -9,6 +9,10 @@
 //! 3. starts an SP-initiated login (not for IdP-initiated scenarios), generates the response with
 //!    the library (real clock) for that AuthnRequest, and delivers it as its `EncodedMessage`
 //!    says (POST fields or GET query, `repeat` times; all but the last must be accepted);
+//!    A scenario delivered to the SLO endpoint (`deliver.endpoint = "slo"`) is a LogoutResponse
+//!    instead: the test starts an SP-initiated logout (`GET /logout`), delivers first the VALID
+//!    LogoutResponse for it (the scenario without its build, sign and tamper edits), which must be
+//!    accepted, then the scenario's for a second logout, to `/slo`;
 //! 4. maps the library's error to a failure class with `tests/expectations/<library>.toml` and
 //!    compares it with the scenario's expectation, or with the documented gap for that library.
 //!
@@ -26,7 +30,9 @@ use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, scenario_metadata, GenerateOptions};
 use mockidp::saml::{IdpSettings, SpTarget};
-use mockidp::scenario::{ExpectedOutcome, FailureClass, HttpMethod, Scenario, ScenarioSet};
+use mockidp::scenario::{
+    BuildEdits, Endpoint, ExpectedOutcome, FailureClass, HttpMethod, Scenario, ScenarioSet, SignChoices, TamperEdits,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use support::sp::{form_encode, SpAnswer, SpApp, SpConfig, SpKind};
@@ -76,6 +82,8 @@ enum Stage {
     Response,
     /// `/acs`: the library accepted, the app's policy (user directory, body size...) refused.
     App,
+    /// `/slo`: the library refused the LogoutResponse of an SP-initiated logout.
+    Logout,
 }
 
 /// One way the library shows an error. Every key given must match.
@@ -159,6 +167,7 @@ impl Refusal {
         let stage = match answer.json.get("stage").and_then(Value::as_str) {
             Some("metadata") => Stage::Metadata,
             Some("app") => Stage::App,
+            Some("logout") => Stage::Logout,
             _ => Stage::Response,
         };
         Refusal { stage, status: answer.status, code: answer.code(), errors: answer.errors(), reason: answer.reason() }
@@ -284,6 +293,9 @@ static DEVICE: AtomicUsize = AtomicUsize::new(0);
 /// Deliver one generated response for a fresh SP-initiated login (or none, IdP-initiated);
 /// `Ok(answers)` of every delivery, in order.
 fn deliver(app: &SpApp, scenario: &Scenario, device: &str, keys: &mut KeyStore) -> Result<Vec<SpAnswer>, String> {
+    if scenario.file.deliver.endpoint == Endpoint::Slo {
+        return deliver_logout_response(app, scenario, keys);
+    }
     let login = if scenario.file.deliver.idp_initiated { None } else { Some(app.login()) };
     let options = GenerateOptions {
         idp: IdpSettings::default(),
@@ -313,6 +325,49 @@ fn deliver(app: &SpApp, scenario: &Scenario, device: &str, keys: &mut KeyStore) 
     Ok(answers)
 }
 
+/// Start an SP-initiated logout, generate the scenario's LogoutResponse for that LogoutRequest (to
+/// the SP's SLO URL) and deliver it to `/slo` as its `EncodedMessage` says.
+fn deliver_logout_response(app: &SpApp, scenario: &Scenario, keys: &mut KeyStore) -> Result<Vec<SpAnswer>, String> {
+    let logout = app.logout();
+    let options = GenerateOptions {
+        idp: IdpSettings::default(),
+        sp: SpTarget { entity_id: app.entity_id(), acs_url: app.slo_url() },
+        in_response_to: Some(logout.request_id.clone()),
+        ..GenerateOptions::default()
+    };
+    let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random())
+        .map_err(|e| format!("generating: {e}"))?;
+    if !generated.xml.contains("LogoutResponse") {
+        return Err(format!("an slo scenario generated no LogoutResponse: {}", generated.xml));
+    }
+    let cookie = logout.cookie.as_deref();
+    let message = &generated.message;
+    let fields: Vec<(&str, &str)> = message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut answers = Vec::new();
+    for _ in 0..message.repeat {
+        answers.push(match message.method {
+            HttpMethod::Post => app.post_slo(&fields, cookie),
+            HttpMethod::Get => {
+                let query =
+                    fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>();
+                app.get_slo(&query.join("&"), cookie)
+            }
+        });
+    }
+    Ok(answers)
+}
+
+/// The valid counterpart of an slo scenario: its delivery and trust, without its build, sign and
+/// tamper edits (signed by the key set the SP trusts).
+fn valid_logout(scenario: &Scenario) -> Scenario {
+    let mut valid = scenario.clone();
+    valid.id = format!("{}-valid", scenario.id);
+    valid.file.build = BuildEdits::default();
+    valid.file.sign = SignChoices { key: trust_of(scenario)[0].clone(), ..SignChoices::default() };
+    valid.file.tamper = TamperEdits::default();
+    valid
+}
+
 fn play(app: &SpApp, scenario: &Scenario) -> Observed {
     let mut keys = KeyStore::new(None);
     let metadata = match scenario_metadata(scenario, &IdpSettings::default(), &mut keys) {
@@ -329,6 +384,17 @@ fn play(app: &SpApp, scenario: &Scenario) -> Observed {
             Ok(answers) => {
                 if let Some(refused) = answers.iter().find(|a| !a.accepted()) {
                     return Observed::Broken(format!("earlier login {} was refused: {refused}", index + 1));
+                }
+            }
+            Err(e) => return Observed::Broken(e),
+        }
+    }
+    if scenario.file.deliver.endpoint == Endpoint::Slo {
+        // The rejection must be for the scenario's own reason: the same delivery, valid, passes.
+        match deliver(app, &valid_logout(scenario), &device, &mut keys) {
+            Ok(answers) => {
+                if let Some(refused) = answers.iter().find(|a| !a.accepted()) {
+                    return Observed::Broken(format!("the valid LogoutResponse was refused: {refused}"));
                 }
             }
             Err(e) => return Observed::Broken(e),

@@ -15,7 +15,7 @@ use crate::keys::KeyStore;
 use crate::pipeline::{generate, GenerateOptions};
 use crate::profile::{Answer, Profile, Verdict};
 use crate::saml::{IdpSettings, SpTarget, User};
-use crate::scenario::{MetadataChoices, Scenario};
+use crate::scenario::{Endpoint, MetadataChoices, Scenario};
 
 /// Exit code: every scenario passed (or was skipped, or is a documented gap).
 pub const EXIT_OK: u8 = 0;
@@ -106,6 +106,19 @@ and run this scenario alone with --sp-uses-scenario-metadata",
     ))
 }
 
+/// Why a scenario delivered to the SP's SingleLogoutService (`deliver.endpoint = "slo"`) is not
+/// run: it answers a LogoutRequest of an SP-initiated logout, which `mockidp run` does not start.
+fn needs_logout(scenario: &Scenario) -> Option<String> {
+    (scenario.file.deliver.endpoint == Endpoint::Slo).then(|| {
+        format!(
+            "a LogoutResponse for the SP's SingleLogoutService: needs an SP-initiated logout, which `mockidp run` does not \
+start; point the SP's IdP SLO URL at `mockidp serve` (/s/{}/slo), or generate it with `mockidp scenario {} \
+--acs-url SP_SLO_URL --in-response-to LOGOUT_REQUEST_ID`",
+            scenario.id, scenario.id
+        )
+    })
+}
+
 /// Run every scenario of `config` (`jobs` at a time); results come back in scenario order.
 pub fn run(config: &RunConfig) -> RunReport {
     let next = AtomicUsize::new(0);
@@ -142,7 +155,8 @@ pub fn run_one(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore) -> 
     let skip = profile
         .skip_reason(&scenario.id)
         .map(str::to_owned)
-        .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) });
+        .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) })
+        .or_else(|| needs_logout(scenario));
     let mut outcome = match skip {
         Some(reason) => Outcome::without_answer(scenario, expected_codes, Verdict::Skipped, reason),
         None => deliver_and_judge(config, scenario, keys, expected_codes),

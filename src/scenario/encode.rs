@@ -6,7 +6,7 @@ use base64::Engine;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::file::{Base64Variant, DeliveryChoices, HttpMethod};
+use super::file::{Base64Variant, DeliveryChoices, Endpoint, HttpMethod};
 
 /// A message ready to deliver: the method and the form (or query) fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -32,6 +32,24 @@ pub fn encode_field(xml: &str, variant: Base64Variant) -> String {
         Base64Variant::Invalid => format!("!!not-base64!!{}", BASE64.encode(xml).replace('=', "*")),
         Base64Variant::DoubleUrlEncoded => percent_encode(&BASE64.encode(xml)),
     }
+}
+
+/// [`encode_field`] over raw bytes (a DEFLATEd message); the URL-safe variant has no marker here.
+fn encode_field_bytes(bytes: &[u8], variant: Base64Variant) -> String {
+    match variant {
+        Base64Variant::Standard => BASE64.encode(bytes),
+        Base64Variant::UrlSafe => BASE64_URL_SAFE.encode(bytes),
+        Base64Variant::Invalid => format!("!!not-base64!!{}", BASE64.encode(bytes).replace('=', "*")),
+        Base64Variant::DoubleUrlEncoded => percent_encode(&BASE64.encode(bytes)),
+    }
+}
+
+/// Raw DEFLATE (RFC 1951), as the HTTP-Redirect binding carries a message.
+fn deflate(xml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(xml.as_bytes()).expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail")
 }
 
 /// URL-safe base64. Base64 of XML often has no `+` or `/` at all, which would make the variant
@@ -76,6 +94,9 @@ fn artifact_for(xml: &str) -> String {
 pub fn encode_message(xml: &str, choices: &DeliveryChoices, relay_state: Option<&str>) -> EncodedMessage {
     let field = if choices.artifact {
         ("SAMLart".to_owned(), artifact_for(xml))
+    } else if choices.endpoint == Endpoint::Slo && choices.method == HttpMethod::Get {
+        // HTTP-Redirect binding (saml-bindings 3.4.4.1): DEFLATE, then the scenario's base64.
+        (choices.field.clone(), encode_field_bytes(&deflate(xml), choices.base64))
     } else {
         (choices.field.clone(), encode_field(xml, choices.base64))
     };
@@ -114,6 +135,23 @@ xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:Issuer>https://idp.ex
         assert_eq!(bytes.len(), 44);
         assert_eq!(&bytes[..4], &[0, 4, 0, 0]);
         assert_eq!(&bytes[4..24], Sha1::digest(b"https://idp.example").as_slice());
+    }
+
+    #[test]
+    fn slo_by_get_is_deflated_as_http_redirect() {
+        use std::io::Read;
+        let xml = "<samlp:LogoutResponse>x</samlp:LogoutResponse>";
+        let choices = DeliveryChoices { endpoint: Endpoint::Slo, method: HttpMethod::Get, ..DeliveryChoices::default() };
+        let message = encode_message(xml, &choices, None);
+        let bytes = BASE64.decode(&message.fields[0].1).unwrap();
+        let mut inflated = String::new();
+        flate2::read::DeflateDecoder::new(&bytes[..]).read_to_string(&mut inflated).unwrap();
+        assert_eq!(inflated, xml);
+        // By POST (and to the ACS by GET) the message stays plain base64.
+        let post = DeliveryChoices { endpoint: Endpoint::Slo, ..DeliveryChoices::default() };
+        assert_eq!(encode_message(xml, &post, None).fields[0].1, BASE64.encode(xml));
+        let acs_get = DeliveryChoices { method: HttpMethod::Get, ..DeliveryChoices::default() };
+        assert_eq!(encode_message(xml, &acs_get, None).fields[0].1, BASE64.encode(xml));
     }
 
     #[test]

@@ -265,6 +265,22 @@ pub enum HttpMethod {
     Get,
 }
 
+/// Where the message goes, and so which message it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Endpoint {
+    /// The SP's AssertionConsumerService: a `samlp:Response` answering its AuthnRequest.
+    #[default]
+    Acs,
+    /// The SP's SingleLogoutService (saml-profiles 4.4): a `samlp:LogoutResponse` answering the
+    /// LogoutRequest of an SP-initiated logout. A LogoutResponse is a StatusResponseType
+    /// (saml-core 3.7.2) as a Response is, so the scenario's status, issuer, destination,
+    /// InResponseTo and removal edits, signing and tampering apply unchanged; assertions are left
+    /// out. Delivered by GET, it uses the HTTP-Redirect binding (DEFLATE, saml-bindings 3.4.4.1),
+    /// the one SLO binding both python3-saml and node-saml read.
+    Slo,
+}
+
 /// Encoding and delivery choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -283,6 +299,9 @@ pub struct DeliveryChoices {
     /// Send a SAML artifact (saml-bindings 3.6.4, type 0x0004) in a `SAMLart` field instead of
     /// the message. The IdP publishes no ArtifactResolutionService, so it cannot be resolved.
     pub artifact: bool,
+    /// `acs` (default): a login Response to the ACS; `slo`: a LogoutResponse to the SP's
+    /// SingleLogoutService, answering its LogoutRequest.
+    pub endpoint: Endpoint,
 }
 
 impl Default for DeliveryChoices {
@@ -294,6 +313,7 @@ impl Default for DeliveryChoices {
             repeat: 1,
             idp_initiated: false,
             artifact: false,
+            endpoint: Endpoint::Acs,
         }
     }
 }

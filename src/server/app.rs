@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use super::arm::{ArmRequest, Armory};
 use super::config::{ConfigError, ServeConfig};
 use super::error::ServeError;
-use super::logout::{logout_response, parse_logout_request};
+use super::logout::parse_logout_request;
 use super::page;
 use super::query::{find, parse_pairs, RawPair};
 use super::request::{decode_message, parse_authn_request, verify_redirect_signature, Binding, RequestError};
@@ -19,7 +19,7 @@ use super::sps::SpRegistry;
 use super::users::{user_by_hint, users};
 use crate::clock::{Clock, IdSource};
 use crate::keys::{KeyError, KeyStore};
-use crate::pipeline::{generate, scenario_metadata, GenerateOptions, Generated};
+use crate::pipeline::{generate, logout_response, scenario_metadata, GenerateOptions, Generated};
 use crate::saml::{auto_post_form, IdpMetadata, IdpSettings, SpTarget, User};
 use crate::scenario::{percent_encode, HttpMethod, ScenarioError, ScenarioSet};
 

@@ -23,7 +23,8 @@ pub use cli::ServeArgs;
 pub use client::{arm_remote, ClientError};
 pub use config::{ConfigError, ServeConfig, SpEntry};
 pub use error::ServeError;
-pub use logout::{logout_response, parse_logout_request, LogoutRequest};
+pub use crate::pipeline::logout_response;
+pub use logout::{parse_logout_request, LogoutRequest};
 pub use query::{form_decode, parse_pairs, RawPair};
 pub use request::{
     decode_authn_request, decode_message, parse_authn_request, verify_redirect_signature, AuthnRequest, Binding,

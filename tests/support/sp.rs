@@ -29,6 +29,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(20);
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Name of the cookie in which the apps keep the AuthnRequest ID.
 pub const REQUEST_ID_COOKIE: &str = "sp_request_id";
+/// The cookie `GET /logout` sets: the LogoutRequest ID.
+pub const LOGOUT_REQUEST_ID_COOKIE: &str = "sp_logout_request_id";
 
 /// Which SP library an app is built on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -312,6 +314,19 @@ pub struct Login {
     pub location: String,
 }
 
+/// What `GET /logout` produced.
+#[derive(Clone, Debug)]
+pub struct Logout {
+    /// The `ID` of the LogoutRequest.
+    pub request_id: String,
+    /// The LogoutRequest XML (base64-decoded and inflated).
+    pub saml_request_xml: String,
+    /// `sp_logout_request_id=...`, ready for a `Cookie` header.
+    pub cookie: Option<String>,
+    /// The whole redirect URL (the IdP's SLO URL).
+    pub location: String,
+}
+
 /// An app's answer from `/acs`.
 #[derive(Clone, Debug)]
 pub struct SpAnswer {
@@ -533,6 +548,11 @@ impl SpApp {
         format!("{}/acs", self.base_url)
     }
 
+    /// `http://127.0.0.1:PORT/slo`: the SP's SingleLogoutService.
+    pub fn slo_url(&self) -> String {
+        format!("{}/slo", self.base_url)
+    }
+
     /// The SP entity ID, which is also the audience both apps expect
     /// (unless node-saml's `audience` is configured otherwise).
     pub fn entity_id(&self) -> String {
@@ -616,6 +636,56 @@ impl SpApp {
             cookie,
             location,
         }
+    }
+
+    /// SP-initiated logout (`GET /logout`) of the default user (alice@example.com).
+    pub fn logout(&self) -> Logout {
+        let r = self.get("/logout");
+        assert_eq!(r.status, 302, "{}: GET /logout: {}", self.kind, r.body);
+        let location = r.location.unwrap_or_else(|| panic!("{}: GET /logout without Location", self.kind));
+        let query = location.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let saml_request = parse_query(query)
+            .into_iter()
+            .find(|(k, _)| k == "SAMLRequest")
+            .map(|(_, v)| v)
+            .unwrap_or_else(|| panic!("{}: no SAMLRequest in {location}", self.kind));
+        let saml_request_xml =
+            inflate_redirect_param(&saml_request).unwrap_or_else(|e| panic!("{}: bad SAMLRequest: {e}", self.kind));
+        let request_id = root_attribute(&saml_request_xml, "ID")
+            .unwrap_or_else(|| panic!("{}: LogoutRequest without ID: {saml_request_xml}", self.kind));
+        let cookie = r
+            .set_cookie
+            .iter()
+            .filter_map(|c| c.split(';').next())
+            .map(str::trim)
+            .find(|c| c.starts_with(&format!("{LOGOUT_REQUEST_ID_COOKIE}=")))
+            .map(str::to_string);
+        Logout { request_id, saml_request_xml, cookie, location }
+    }
+
+    /// POST form fields to /slo (form-encoded), as the HTTP-POST binding would.
+    pub fn post_slo(&self, fields: &[(&str, &str)], cookie: Option<&str>) -> SpAnswer {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let url = self.slo_url();
+        let mut req = self.agent.post(&url).set("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        into_answer(req.send_string(&body), &url)
+    }
+
+    /// `GET /slo?QUERY` (the HTTP-Redirect binding; `query` is already encoded, without `?`).
+    pub fn get_slo(&self, query: &str, cookie: Option<&str>) -> SpAnswer {
+        let url = format!("{}?{}", self.slo_url(), query);
+        let mut req = self.agent.get(&url);
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        into_answer(req.call(), &url)
     }
 
     /// POST a base64 SAMLResponse to /acs as a browser would (form-encoded).

@@ -7,8 +7,8 @@
 //
 //     node server.js --config CONFIG.json --port 0
 //
-// Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz,
-// POST /idp-metadata (can the library be configured from this IdP metadata?).
+// Endpoints: GET /login, POST|GET /acs, GET /logout, GET|POST /slo, GET /metadata,
+// GET /healthz, POST /idp-metadata (can the library be configured from this IdP metadata?).
 // See tests/sp/README.md for the config keys, the optional app policy and the
 // answers.
 "use strict";
@@ -22,6 +22,9 @@ const samlXml = require("@node-saml/node-saml/lib/xml");
 
 const LIBRARY = "node-saml";
 const COOKIE_NAME = "sp_request_id";
+const LOGOUT_COOKIE = "sp_logout_request_id";
+const DEFAULT_LOGOUT_NAME_ID = "alice@example.com";
+const EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 const DEVICE_COOKIE = "sp_device";
 const REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const MAX_BODY = 16 * 1024 * 1024;
@@ -71,6 +74,8 @@ function samlOptions(cfg, port) {
     issuer: cfg.sp_entity_id || `${base}/metadata`,
     callbackUrl: `${base}/acs`,
     entryPoint: cfg.idp_sso_url || "https://idp.mockidp.test/sso",
+    logoutUrl: cfg.idp_slo_url || "https://idp.mockidp.test/slo",
+    logoutCallbackUrl: `${base}/slo`,
     idpIssuer: cfg.idp_entity_id || "https://idp.mockidp.test/metadata",
     idpCert: cfg.idp_cert_pem,
   };
@@ -141,11 +146,12 @@ function cookieValue(req, name) {
 }
 
 // The AuthnRequest ID, read back out of the redirect URL that node-saml built.
-function requestIdFromUrl(url) {
+// (`element` LogoutRequest for the one getLogoutUrlAsync built.)
+function requestIdFromUrl(url, element = "AuthnRequest") {
   const samlRequest = new URL(url).searchParams.get("SAMLRequest");
   if (!samlRequest) return null;
   const xml = zlib.inflateRawSync(Buffer.from(samlRequest, "base64")).toString("utf8");
-  const m = /<(?:\w+:)?AuthnRequest\b[^>]*?\sID="([^"]*)"/.exec(xml);
+  const m = new RegExp(`<(?:\\w+:)?${element}\\b[^>]*?\\sID="([^"]*)"`).exec(xml);
   return m ? m[1] : null;
 }
 
@@ -293,6 +299,20 @@ function main() {
       if (id) headers["Set-Cookie"] = `${COOKIE_NAME}=${id}; Path=/; HttpOnly`;
       return send(res, 302, "", "text/plain", headers);
     }
+    if (req.method === "GET" && path === "/logout") {
+      // SP-initiated Single Logout for `name_id` (the app keeps no sessions). node-saml keeps the
+      // LogoutRequest ID in its request-ID cache; the cookie is for symmetry with /login.
+      const user = {
+        nameID: url.searchParams.get("name_id") || DEFAULT_LOGOUT_NAME_ID,
+        nameIDFormat: EMAIL_FORMAT,
+        sessionIndex: url.searchParams.get("session_index") || undefined,
+      };
+      const location = await saml.getLogoutUrlAsync(user, url.searchParams.get("relay_state") || "", {});
+      const id = requestIdFromUrl(location, "LogoutRequest");
+      const headers = { Location: location };
+      if (id) headers["Set-Cookie"] = `${LOGOUT_COOKIE}=${id}; Path=/; HttpOnly`;
+      return send(res, 302, "", "text/plain", headers);
+    }
     if (req.method === "POST" && maxBody !== null && Number(req.headers["content-length"] || 0) > maxBody) {
       // Read and drop the body, so the client can finish sending and read the answer.
       req.resume();
@@ -314,6 +334,47 @@ function main() {
       } catch (err) {
         return sendJson(res, 403, { ...rejection(err, null), stage: "metadata" });
       }
+    }
+    if (path === "/slo" && (req.method === "POST" || req.method === "GET")) {
+      // The IdP's LogoutResponse. HTTP-Redirect (GET): validateRedirectAsync, which checks the
+      // status, the issuer and InResponseTo against the cache. node-saml has no POST-binding
+      // check for a LogoutResponse but validatePostResponseAsync, which is what a POST gets.
+      const logoutRequestId = cookieValue(req, LOGOUT_COOKIE);
+      let container;
+      let result;
+      try {
+        if (req.method === "POST") {
+          const body = await readBody(req);
+          container = firstValues(new URLSearchParams(body.toString("utf8")));
+          result = await saml.validatePostResponseAsync(container);
+        } else {
+          container = firstValues(url.searchParams);
+          const rawQuery = url.search.startsWith("?") ? url.search.slice(1) : url.search;
+          result = await saml.validateRedirectAsync(container, rawQuery);
+        }
+      } catch (err) {
+        const missing = !container || typeof container.SAMLResponse !== "string";
+        const answer = { ...rejection(err, logoutRequestId), stage: "logout" };
+        if (missing) answer.missing_field = "SAMLResponse";
+        return sendJson(res, missing ? 400 : 403, answer);
+      }
+      if (!result || !result.loggedOut) {
+        return sendJson(res, 403, {
+          accepted: false,
+          errors: ["NotALogout"],
+          reason: "library did not report a logout",
+          library: LIBRARY,
+          request_id: logoutRequestId,
+          stage: "logout",
+        });
+      }
+      return sendJson(res, 200, {
+        accepted: true,
+        logged_out: true,
+        library: LIBRARY,
+        request_id: logoutRequestId,
+        stage: "logout",
+      });
     }
     if (path === "/acs" && (req.method === "POST" || req.method === "GET")) {
       let container;

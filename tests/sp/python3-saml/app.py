@@ -7,8 +7,8 @@ used around the SAML toolkit.
 
     /usr/bin/python3 app.py --config CONFIG.json --port 0
 
-Endpoints: GET /login, POST|GET /acs, GET /metadata, GET /healthz,
-POST /idp-metadata (can the library configure the IdP from this metadata?).
+Endpoints: GET /login, POST|GET /acs, GET /logout, GET|POST /slo, GET /metadata,
+GET /healthz, POST /idp-metadata (can the library configure the IdP from this metadata?).
 See tests/sp/README.md for the config keys, the optional app policy and the
 answers.
 """
@@ -30,10 +30,13 @@ from onelogin.saml2.authn_request import OneLogin_Saml2_Authn_Request
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.logout_request import OneLogin_Saml2_Logout_Request
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
 LIBRARY = "python3-saml"
 COOKIE_NAME = "sp_request_id"
+LOGOUT_COOKIE = "sp_logout_request_id"
+DEFAULT_LOGOUT_NAME_ID = "alice@example.com"
 DEVICE_COOKIE = "sp_device"
 MAX_BODY = 16 * 1024 * 1024
 
@@ -149,11 +152,19 @@ def build_settings(cfg, port):
                 "url": base + "/acs",
                 "binding": OneLogin_Saml2_Constants.BINDING_HTTP_POST,
             },
+            "singleLogoutService": {
+                "url": base + "/slo",
+                "binding": OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
+            },
         },
         "idp": {
             "entityId": cfg.get("idp_entity_id") or "https://idp.mockidp.test/metadata",
             "singleSignOnService": {
                 "url": cfg.get("idp_sso_url") or "https://idp.mockidp.test/sso",
+                "binding": OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
+            },
+            "singleLogoutService": {
+                "url": cfg.get("idp_slo_url") or "https://idp.mockidp.test/slo",
                 "binding": OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
             },
             "x509cert": cfg["idp_cert_pem"],
@@ -275,6 +286,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.login(path, query)
             elif path == "/acs":
                 self.acs(path, query, {})
+            elif path == "/logout":
+                self.logout(path, query)
+            elif path == "/slo":
+                self.slo(path, query, {})
             else:
                 self.send_json(404, {"error": "not found", "path": path})
         except Exception:  # pragma: no cover - last resort, keep the server up
@@ -299,7 +314,7 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/idp-metadata":
                 self.idp_metadata(body)
                 return
-            if path != "/acs":
+            if path not in ("/acs", "/slo"):
                 self.send_json(404, {"error": "not found", "path": path})
                 return
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -307,7 +322,10 @@ class Handler(BaseHTTPRequestHandler):
             if ctype == "application/x-www-form-urlencoded":
                 text = body.decode("utf-8", errors="replace")
                 post_data = first_values(urllib.parse.parse_qsl(text, keep_blank_values=True))
-            self.acs(path, query, post_data)
+            if path == "/slo":
+                self.slo(path, query, post_data)
+            else:
+                self.acs(path, query, post_data)
         except Exception:  # pragma: no cover
             self.internal_error()
 
@@ -371,6 +389,70 @@ class Handler(BaseHTTPRequestHandler):
         location = auth.redirect_to(auth.get_sso_url(), parameters)
         cookie = "%s=%s; Path=/; HttpOnly" % (COOKIE_NAME, authn.get_id())
         self.send_body(302, "", "text/plain", [("Location", location), ("Set-Cookie", cookie)])
+
+    def logout(self, path, query):
+        """SP-initiated Single Logout: redirect to the IdP's SLO URL with a
+        LogoutRequest for `name_id` (the app keeps no sessions), remembering
+        its ID in a cookie as /login does."""
+        params = first_values(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        req = self.saml_request_data(path, query, {})
+        auth = OneLogin_Saml2_Auth(req, self.settings)
+        settings = auth.get_settings()
+        request = OneLogin_Saml2_Logout_Request(
+            settings,
+            name_id=params.get("name_id") or DEFAULT_LOGOUT_NAME_ID,
+            name_id_format=OneLogin_Saml2_Constants.NAMEID_EMAIL_ADDRESS,
+            session_index=params.get("session_index") or None,
+        )
+        parameters = {"SAMLRequest": request.get_request()}
+        if params.get("relay_state"):
+            parameters["RelayState"] = params["relay_state"]
+        location = auth.redirect_to(auth.get_slo_url(), parameters)
+        cookie = "%s=%s; Path=/; HttpOnly" % (LOGOUT_COOKIE, request.id)
+        self.send_body(302, "", "text/plain", [("Location", location), ("Set-Cookie", cookie)])
+
+    def slo(self, path, query, post_data):
+        """The IdP's LogoutResponse, checked by process_slo() against the
+        LogoutRequest ID in the cookie. python3-saml reads SLO messages from the
+        query string only (HTTP-Redirect binding): a POSTed one is refused."""
+        req = self.saml_request_data(path, query, post_data)
+        request_id = self.request_cookie(LOGOUT_COOKIE)
+        auth = OneLogin_Saml2_Auth(req, self.settings)
+        try:
+            auth.process_slo(keep_local_session=True, request_id=request_id)
+        except Exception as exc:
+            self.send_json(400, {
+                "accepted": False,
+                "errors": ["exception"],
+                "reason": "%s: %s" % (exception_name(exc), exc),
+                "exception": exception_name(exc),
+                "library_errors": auth.get_errors(),
+                "code": VALIDATION_CODES.get(getattr(exc, "code", None))
+                if isinstance(exc, OneLogin_Saml2_ValidationError) else None,
+                "library": LIBRARY,
+                "request_id": request_id,
+                "stage": "logout",
+            })
+            return
+        errors = auth.get_errors()
+        if not errors and "SAMLResponse" in req["get_data"]:
+            self.send_json(200, {
+                "accepted": True,
+                "logged_out": True,
+                "library": LIBRARY,
+                "request_id": request_id,
+                "stage": "logout",
+            })
+            return
+        self.send_json(403, {
+            "accepted": False,
+            "errors": errors or ["no_logout_response"],
+            "reason": auth.get_last_error_reason()
+            or ("; ".join(errors) if errors else "no SAMLResponse in the query string (HTTP-Redirect)"),
+            "library": LIBRARY,
+            "request_id": request_id,
+            "stage": "logout",
+        })
 
     def acs(self, path, query, post_data):
         req = self.saml_request_data(path, query, post_data)
