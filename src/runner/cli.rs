@@ -67,8 +67,9 @@ pub struct RunArgs {
     /// A directory of extra profiles (NAME.toml), which may override built-in ones.
     #[arg(long)]
     pub profiles: Option<PathBuf>,
-    /// A directory of extra scenario files, which may override built-in ones.
-    #[arg(long)]
+    /// A directory of extra scenario files, which may override built-in ones (`--scenarios DIR`,
+    /// as in the other commands, works too).
+    #[arg(long, visible_alias = "scenarios")]
     pub scenarios_dir: Option<PathBuf>,
     /// A directory of extra key sets (NAME/key.pem + NAME/cert.pem).
     #[arg(long)]
@@ -86,8 +87,9 @@ pub struct ProfileArgs {
     /// A directory of extra profiles (NAME.toml), which may override built-in ones.
     #[arg(long)]
     pub profiles: Option<PathBuf>,
-    /// A directory of extra scenario files, which may override built-in ones.
-    #[arg(long)]
+    /// A directory of extra scenario files, which may override built-in ones (`--scenarios DIR`,
+    /// as in the other commands, works too).
+    #[arg(long, visible_alias = "scenarios")]
     pub scenarios_dir: Option<PathBuf>,
 }
 
