@@ -181,3 +181,22 @@ fn sp_metadata_file_sets_entity_id_and_post_acs() {
     assert!(xml.contains("Destination=\"https://x/acs\""), "flags override metadata");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn every_scenario_works_from_the_cli_with_the_options_of_valid() {
+    let list: serde_json::Value = serde_json::from_str(&stdout(&["list", "--format", "json"])).unwrap();
+    let ids: Vec<String> = list.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
+    assert!(ids.len() >= 60, "{} scenarios", ids.len());
+    for id in &ids {
+        for format in ["xml", "base64", "html", "json"] {
+            let output = run(&[
+                "scenario", id, "--format", format, "--sp-entity-id", "urn:sp", "--acs-url", "https://sp/acs",
+                "--in-response-to", "_req", "--idp-entity-id", "urn:idp", "--name-id", "bob@example.com", "--attr",
+                "role=admin", "--relay-state", "rs", "--now", "2026-01-02T03:04:05Z", "--seed", "3",
+            ]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "mockidp scenario {id} --format {format}: {stderr}");
+            assert!(!output.stdout.is_empty(), "{id} {format}: empty output");
+        }
+    }
+}
