@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use base64::Engine;
 use rsa::pkcs8::DecodePrivateKey;
@@ -102,7 +101,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_keys.rs"));
 #[derive(Debug, Default)]
 pub struct KeyStore {
     dir: Option<PathBuf>,
-    loaded: BTreeMap<String, OnceLock<KeySet>>,
+    loaded: BTreeMap<String, KeySet>,
 }
 
 impl KeyStore {
@@ -132,12 +131,10 @@ impl KeyStore {
     pub fn load(&mut self, name: &str) -> Result<&KeySet, KeyError> {
         if !self.loaded.contains_key(name) {
             let keyset = self.read(name)?;
-            let cell = OnceLock::new();
-            let _ = cell.set(keyset);
-            self.loaded.insert(name.to_owned(), cell);
+            self.loaded.insert(name.to_owned(), keyset);
         }
-        // Inserted just above when missing, and a set cell stays set.
-        Ok(self.loaded[name].get().expect("key set cell was filled on insert"))
+        // Inserted just above when it was missing.
+        Ok(&self.loaded[name])
     }
 
     fn read(&self, name: &str) -> Result<KeySet, KeyError> {
