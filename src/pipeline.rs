@@ -73,38 +73,8 @@ pub fn generate(
     clock: &Clock,
     ids: &mut IdSource,
 ) -> Result<Generated, GenerateError> {
-    let file = &scenario.file;
-    if file.deliver.endpoint == Endpoint::Slo {
-        return logout_response(scenario, options, keys, clock, ids);
-    }
-    // saml-profiles 4.1.5: an IdP-initiated response answers no request.
-    let in_response_to = if file.deliver.idp_initiated { None } else { options.in_response_to.as_deref() };
-    let mut response = build_response(&options.idp, &options.sp, &options.user, in_response_to, clock, ids);
-    apply_build_edits(&mut response, &file.build, clock.now(), ids);
-
-    let key = keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
-    let sign_options = SignOptions {
-        signature: file.sign.algorithm,
-        digest: file.sign.digest,
-        key_info: file.sign.key_info,
-        ..SignOptions::default()
-    };
-    let parts = options.sign_parts.unwrap_or(file.sign.parts);
-    let mut root = response.to_element();
-    if let Some(name) = &file.build.root_element {
-        root.name = name.clone();
-    }
-    let signed = sign_element(root, parts, key, &sign_options)
-        .map_err(|source| GenerateError::Sign { scenario: scenario.id.clone(), source })?;
-    let xml = apply_tamper(signed, &file.tamper);
-    let message = encode_message(&xml, &file.deliver, options.relay_state.as_deref());
-    Ok(Generated {
-        scenario: scenario.id.clone(),
-        response_id: response.id,
-        acs_url: options.sp.acs_url.clone(),
-        xml,
-        message,
-    })
+    let kind = if scenario.file.deliver.endpoint == Endpoint::Slo { MessageKind::Logout } else { MessageKind::Login };
+    run_stages(scenario, options, keys, clock, ids, kind)
 }
 
 /// Single Logout (saml-profiles 4.4): the scenario's LogoutResponse, built from its data as a login
@@ -122,32 +92,57 @@ pub fn logout_response(
     clock: &Clock,
     ids: &mut IdSource,
 ) -> Result<Generated, GenerateError> {
+    run_stages(scenario, options, keys, clock, ids, MessageKind::Logout)
+}
+
+/// The two StatusResponseType messages the pipeline emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MessageKind {
+    /// `samlp:Response`, to the ACS.
+    Login,
+    /// `samlp:LogoutResponse`, to the SingleLogoutService.
+    Logout,
+}
+
+fn run_stages(
+    scenario: &Scenario,
+    options: &GenerateOptions,
+    keys: &mut KeyStore,
+    clock: &Clock,
+    ids: &mut IdSource,
+    kind: MessageKind,
+) -> Result<Generated, GenerateError> {
     let file = &scenario.file;
-    let mut response =
-        build_response(&options.idp, &options.sp, &options.user, options.in_response_to.as_deref(), clock, ids);
+    let logout = kind == MessageKind::Logout;
+    // saml-profiles 4.1.5: an IdP-initiated response answers no request.
+    let answers = if file.deliver.idp_initiated && !logout { None } else { options.in_response_to.as_deref() };
+    let mut response = build_response(&options.idp, &options.sp, &options.user, answers, clock, ids);
     apply_build_edits(&mut response, &file.build, clock.now(), ids);
-    response.assertions.clear();
+    if logout {
+        response.assertions.clear();
+    }
     let mut root = response.to_element();
-    root.name = "samlp:LogoutResponse".into();
-    let key =
-        keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
+    match (kind, &file.build.root_element) {
+        (MessageKind::Logout, _) => root.name = "samlp:LogoutResponse".into(),
+        (MessageKind::Login, Some(name)) => root.name = name.clone(),
+        (MessageKind::Login, None) => {}
+    }
+
+    let key = keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
     let sign_options = SignOptions {
         signature: file.sign.algorithm,
         digest: file.sign.digest,
         key_info: file.sign.key_info,
         ..SignOptions::default()
     };
-    let signed = sign_element(root, options.sign_parts.unwrap_or(file.sign.parts), key, &sign_options)
+    let parts = options.sign_parts.unwrap_or(file.sign.parts);
+    let signed = sign_element(root, parts, key, &sign_options)
         .map_err(|source| GenerateError::Sign { scenario: scenario.id.clone(), source })?;
     let xml = apply_tamper(signed, &file.tamper);
-    let choices = DeliveryChoices { artifact: false, ..file.deliver.clone() };
-    Ok(Generated {
-        scenario: scenario.id.clone(),
-        response_id: response.id,
-        acs_url: options.sp.acs_url.clone(),
-        message: encode_message(&xml, &choices, options.relay_state.as_deref()),
-        xml,
-    })
+    // A LogoutResponse goes by value, never as an artifact.
+    let choices = DeliveryChoices { artifact: file.deliver.artifact && !logout, ..file.deliver.clone() };
+    let message = encode_message(&xml, &choices, options.relay_state.as_deref());
+    Ok(Generated { scenario: scenario.id.clone(), response_id: response.id, acs_url: options.sp.acs_url.clone(), xml, message })
 }
 
 /// The IdP metadata that goes with a scenario: the certificates it tells the SP to trust, broken
