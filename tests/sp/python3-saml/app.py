@@ -329,6 +329,22 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # pragma: no cover
             self.internal_error()
 
+    def send_library_exception(self, exc, auth, request_id, extra=None):
+        """400: the library raised instead of reporting an error (malformed input, wrong binding)."""
+        answer = {
+            "accepted": False,
+            "errors": ["exception"],
+            "reason": "%s: %s" % (exception_name(exc), exc),
+            "exception": exception_name(exc),
+            "library_errors": auth.get_errors(),
+            "code": VALIDATION_CODES.get(getattr(exc, "code", None))
+            if isinstance(exc, OneLogin_Saml2_ValidationError) else None,
+            "library": LIBRARY,
+            "request_id": request_id,
+        }
+        answer.update(extra or {})
+        self.send_json(400, answer)
+
     def internal_error(self):
         traceback.print_exc(file=sys.stderr)
         exc = sys.exc_info()[1]
@@ -421,18 +437,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             auth.process_slo(keep_local_session=True, request_id=request_id)
         except Exception as exc:
-            self.send_json(400, {
-                "accepted": False,
-                "errors": ["exception"],
-                "reason": "%s: %s" % (exception_name(exc), exc),
-                "exception": exception_name(exc),
-                "library_errors": auth.get_errors(),
-                "code": VALIDATION_CODES.get(getattr(exc, "code", None))
-                if isinstance(exc, OneLogin_Saml2_ValidationError) else None,
-                "library": LIBRARY,
-                "request_id": request_id,
-                "stage": "logout",
-            })
+            self.send_library_exception(exc, auth, request_id, {"stage": "logout"})
             return
         errors = auth.get_errors()
         if not errors and "SAMLResponse" in req["get_data"]:
@@ -462,17 +467,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             auth.process_response(request_id=request_id)
         except Exception as exc:  # malformed input, wrong binding, ...
-            self.send_json(400, {
-                "accepted": False,
-                "errors": ["exception"],
-                "reason": "%s: %s" % (exception_name(exc), exc),
-                "exception": exception_name(exc),
-                "library_errors": auth.get_errors(),
-                "code": VALIDATION_CODES.get(getattr(exc, "code", None))
-                if isinstance(exc, OneLogin_Saml2_ValidationError) else None,
-                "library": LIBRARY,
-                "request_id": request_id,
-            })
+            self.send_library_exception(exc, auth, request_id)
             return
         errors = auth.get_errors()
         if not errors and auth.is_authenticated():
