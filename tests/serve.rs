@@ -5,115 +5,19 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
+use support::server::{Reply, Server};
 use support::sp::{form_encode, SpAnswer, SpApp, SpConfig, SpKind};
 
 fn default_cert() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/default/cert.pem")).unwrap()
-}
-
-/// A running `mockidp serve`; killed on drop.
-struct Server {
-    child: Child,
-    url: String,
-    log: Arc<Mutex<String>>,
-    agent: ureq::Agent,
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mockidp"))
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().unwrap();
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n @ 1..) = stderr.read(&mut buffer) {
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| {
-                std::thread::sleep(Duration::from_millis(200));
-                panic!("no listening line: {line:?}; stderr: {}", log.lock().unwrap())
-            })
-            .to_owned();
-        let agent = ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(30)).build();
-        Server { child, url, log, agent }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        reply(self.agent.get(&format!("{}{path}", self.url)).call())
-    }
-
-    fn get_url(&self, url: &str) -> Reply {
-        reply(self.agent.get(url).call())
-    }
-
-    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
-        reply(self.agent.post(&format!("{}{path}", self.url)).set("Content-Type", content_type).send_bytes(body))
-    }
-
-    fn arm(&self, json: serde_json::Value) -> Reply {
-        self.post("/api/arm", "application/json", json.to_string().as_bytes())
-    }
-
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Reply {
-    status: u16,
-    location: Option<String>,
-    scenario: Option<String>,
-    response_id: Option<String>,
-    body: String,
-}
-
-fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
-    let response = match result {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("transport error: {e}"),
-    };
-    Reply {
-        status: response.status(),
-        location: response.header("Location").map(str::to_owned),
-        scenario: response.header("X-Mockidp-Scenario").map(str::to_owned),
-        response_id: response.header("X-Mockidp-Response-Id").map(str::to_owned),
-        body: response.into_string().unwrap(),
-    }
 }
 
 fn unescape(text: &str) -> String {

@@ -4,33 +4,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
+use support::server::Server;
 use support::sp::{SpApp, SpConfig, SpKind};
 
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_server() -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mockidp"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").expect("listening line").to_owned();
-    Server(child, url)
-}
 
 fn browser_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser"))
@@ -67,9 +47,9 @@ fn a_person_picks_scenarios_in_chromium() {
     if let Err(why) = SpKind::Python3Saml.available() {
         panic!("python3-saml SP app cannot run here: {why} (hint: run .ci/install-deps)");
     }
-    let server = start_server();
+    let server = Server::start(&[]);
     let cert = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/default/cert.pem")).unwrap();
-    let app = SpApp::start(SpKind::Python3Saml, SpConfig::new(cert).idp_sso_url(format!("{}/pick/sso", server.1)));
+    let app = SpApp::start(SpKind::Python3Saml, SpConfig::new(cert).idp_sso_url(format!("{}/pick/sso", server.url)));
 
     let accepted = browser_login(&app, "valid", "bob");
     assert_eq!(accepted["accepted"], true, "{accepted}");
