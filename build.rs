@@ -18,8 +18,13 @@ fn main() {
     keys.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("embedded_keys.rs"), keys).unwrap();
 
-    for (folder, constant, file) in [("scenarios", "EMBEDDED_SCENARIOS", "embedded_scenarios.rs"), ("profiles", "EMBEDDED_PROFILES", "embedded_profiles.rs")] {
-        let mut code = format!("/// Built-in {folder}: (file name, TOML text).\npub(crate) static {constant}: &[(&str, &str)] = &[\n");
+    for (folder, constant, file) in [
+        ("scenarios", "EMBEDDED_SCENARIOS", "embedded_scenarios.rs"),
+        ("profiles", "EMBEDDED_PROFILES", "embedded_profiles.rs"),
+    ] {
+        let mut code = format!(
+            "/// Built-in {folder}: (file name, TOML text).\npub(crate) static {constant}: &[(&str, &str)] = &[\n"
+        );
         for path in sorted_entries(&root.join(folder)) {
             if path.extension().is_some_and(|e| e == "toml") {
                 let name = path.file_name().and_then(|n| n.to_str()).expect("file names are UTF-8");
@@ -35,7 +40,8 @@ fn main() {
 }
 
 fn sorted_entries(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     entries.sort();
     entries
 }

@@ -49,8 +49,10 @@ fn main() {
         if signatures == 0.0 {
             println!("{label}{rate:8.1} /s (one core; the non-RSA work alone)");
         } else {
-            println!("{label}{rate:8.1} /s (one core; {:.0}% of the RSA floor for {signatures} signature(s))",
-                100.0 * rate * signatures / floor);
+            println!(
+                "{label}{rate:8.1} /s (one core; {:.0}% of the RSA floor for {signatures} signature(s))",
+                100.0 * rate * signatures / floor
+            );
         }
     }
 
@@ -59,7 +61,8 @@ fn main() {
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
-        let output = Command::new(binary).args(["scenario", "valid", "--format", "base64"]).output().expect("run mockidp");
+        let output =
+            Command::new(binary).args(["scenario", "valid", "--format", "base64"]).output().expect("run mockidp");
         samples.push(start.elapsed());
         assert!(output.status.success());
     }

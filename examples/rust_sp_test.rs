@@ -29,7 +29,9 @@ async fn acs(form: web::Form<HashMap<String, String>>) -> HttpResponse {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
         return reject(400, "base64_decode_failed");
     };
-    let Ok(root) = mockidp::xml::parse(&String::from_utf8_lossy(&bytes)) else { return reject(400, "xml_unmarshal_failed") };
+    let Ok(root) = mockidp::xml::parse(&String::from_utf8_lossy(&bytes)) else {
+        return reject(400, "xml_unmarshal_failed");
+    };
     if root.local_name() != "Response" {
         return reject(400, "xml_unexpected_element");
     }
@@ -54,7 +56,9 @@ fn main() {
         let idp = TestIdp::new().expect("the built-in scenarios load");
         let sp = sp_under_test(ENTITY_ID, ACS_URL);
         let mut failed = 0;
-        for id in ["valid", "wrong-audience", "wrong-destination", "base64-invalid", "malformed-xml", "wrong-root-element"] {
+        for id in
+            ["valid", "wrong-audience", "wrong-destination", "base64-invalid", "malformed-xml", "wrong-root-element"]
+        {
             let post = idp.response(id, &sp, None).expect("the scenario builds");
             let request = test::TestRequest::post()
                 .uri("/acs")
@@ -64,7 +68,8 @@ fn main() {
             let response = test::call_service(&app, request).await;
             let status = response.status().as_u16();
             let body = String::from_utf8_lossy(&test::read_body(response).await).into_owned();
-            let check = idp.check("authio", id, &Answer { status, headers: Vec::new(), body }).expect("the profile loads");
+            let check =
+                idp.check("authio", id, &Answer { status, headers: Vec::new(), body }).expect("the profile loads");
             println!("{check}");
             if !check.passed() {
                 failed += 1;

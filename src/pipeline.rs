@@ -128,7 +128,8 @@ fn run_stages(
         (MessageKind::Login, None) => {}
     }
 
-    let key = keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
+    let key =
+        keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
     let sign_options = SignOptions {
         signature: file.sign.algorithm,
         digest: file.sign.digest,
@@ -142,7 +143,13 @@ fn run_stages(
     // A LogoutResponse goes by value, never as an artifact.
     let choices = DeliveryChoices { artifact: file.deliver.artifact && !logout, ..file.deliver.clone() };
     let message = encode_message(&xml, &choices, options.relay_state.as_deref());
-    Ok(Generated { scenario: scenario.id.clone(), response_id: response.id, acs_url: options.sp.acs_url.clone(), xml, message })
+    Ok(Generated {
+        scenario: scenario.id.clone(),
+        response_id: response.id,
+        acs_url: options.sp.acs_url.clone(),
+        xml,
+        message,
+    })
 }
 
 /// The IdP metadata that goes with a scenario: the certificates it tells the SP to trust, broken

@@ -464,7 +464,8 @@ impl Generator<'_> {
         }
 
         // Content.
-        let n_children = if depth >= self.max_depth || self.budget == 0 { self.rng.below(2) } else { self.rng.below(6) };
+        let n_children =
+            if depth >= self.max_depth || self.budget == 0 { self.rng.below(2) } else { self.rng.below(6) };
         if n_children == 0 && self.rng.chance(50) {
             self.out.push_str("/>");
             return;
@@ -572,7 +573,8 @@ fn python() -> String {
     std::env::var("MOCKIDP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned())
 }
 
-const INSTALL_HINT: &str = "python3-lxml (Debian's, for /usr/bin/python3) is required by this test: run `.ci/install-deps` \
+const INSTALL_HINT: &str =
+    "python3-lxml (Debian's, for /usr/bin/python3) is required by this test: run `.ci/install-deps` \
      (or `apt-get install python3-lxml`), or point MOCKIDP_PYTHON at a python3 that has lxml";
 
 fn run_oracle(cases: &[Case]) -> Vec<OracleAnswer> {
@@ -680,7 +682,8 @@ fn describe(case: &Case, lines: &[(&str, String)]) -> String {
 
 #[test]
 fn exclusive_c14n_matches_libxml2() {
-    let seed = std::env::var("MOCKIDP_C14N_SEED").ok().map(|s| s.parse().expect("MOCKIDP_C14N_SEED")).unwrap_or(0x5A31_C14E);
+    let seed =
+        std::env::var("MOCKIDP_C14N_SEED").ok().map(|s| s.parse().expect("MOCKIDP_C14N_SEED")).unwrap_or(0x5A31_C14E);
     let documents: usize =
         std::env::var("MOCKIDP_C14N_DOCS").ok().map(|s| s.parse().expect("MOCKIDP_C14N_DOCS")).unwrap_or(600);
     let show: usize = std::env::var("MOCKIDP_C14N_SHOW").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
@@ -720,7 +723,10 @@ fn exclusive_c14n_matches_libxml2() {
             Kind::Reject | Kind::RejectOurs => {
                 if case.kind == Kind::Reject {
                     if let OracleAnswer::C14n { primary, .. } = answer {
-                        fail("ill-formed case accepted by libxml2 (bad test case?)", vec![("libxml2:", primary.to_string())]);
+                        fail(
+                            "ill-formed case accepted by libxml2 (bad test case?)",
+                            vec![("libxml2:", primary.to_string())],
+                        );
                     }
                 }
                 if let Ours::Ok(s) = &got {
@@ -766,10 +772,11 @@ fn exclusive_c14n_matches_libxml2() {
                     // i.e. "&amp;" (which is what we write). Pinned by a hand-written case.
                     Ours::Ok(s) if judge == "libxml2" && *s == expected.replace("&#38;", "&amp;") => {
                         agreed += 1;
-                        report.notes.entry(LIBXML2_AMP_NOTE).or_default().push(describe(
-                            case,
-                            &[("libxml2:", expected.to_string()), ("ours:", s.to_string())],
-                        ));
+                        report
+                            .notes
+                            .entry(LIBXML2_AMP_NOTE)
+                            .or_default()
+                            .push(describe(case, &[("libxml2:", expected.to_string()), ("ours:", s.to_string())]));
                     }
                     Ours::Ok(s) => {
                         let cat = if judge == "spec" {
@@ -779,9 +786,10 @@ fn exclusive_c14n_matches_libxml2() {
                         };
                         fail(cat, vec![("expected:", expected.to_string()), ("got:", s.to_string())]);
                     }
-                    Ours::Err(e) => {
-                        fail("we rejected a well-formed case", vec![("expected:", expected.to_string()), ("error:", e.clone())])
-                    }
+                    Ours::Err(e) => fail(
+                        "we rejected a well-formed case",
+                        vec![("expected:", expected.to_string()), ("error:", e.clone())],
+                    ),
                     Ours::Panic(_) => unreachable!(),
                 }
             }

@@ -26,7 +26,10 @@ fn gaps_of(library: &str) -> (String, BTreeMap<String, Gap>) {
             table
                 .iter()
                 .map(|(id, gap)| {
-                    (id.clone(), Gap { short: text(gap, "short"), why: text(gap, "why"), outcome: text(gap, "outcome") })
+                    (
+                        id.clone(),
+                        Gap { short: text(gap, "short"), why: text(gap, "why"), outcome: text(gap, "outcome") },
+                    )
                 })
                 .collect()
         })

@@ -40,9 +40,26 @@ fn bare_command_prints_a_signed_response_for_the_default_sp() {
 #[test]
 fn flags_shape_the_response() {
     let xml = stdout(&[
-        "scenario", "valid", "--sp-entity-id", "urn:sp", "--acs-url", "https://sp/acs", "--in-response-to", "_req1",
-        "--idp-entity-id", "urn:idp", "--name-id", "bob@example.org", "--attr", "role=admin", "--attr", "role=ops",
-        "--attr", "dept=R&D", "--sign", "assertion",
+        "scenario",
+        "valid",
+        "--sp-entity-id",
+        "urn:sp",
+        "--acs-url",
+        "https://sp/acs",
+        "--in-response-to",
+        "_req1",
+        "--idp-entity-id",
+        "urn:idp",
+        "--name-id",
+        "bob@example.org",
+        "--attr",
+        "role=admin",
+        "--attr",
+        "role=ops",
+        "--attr",
+        "dept=R&D",
+        "--sign",
+        "assertion",
     ]);
     assert!(xml.contains("InResponseTo=\"_req1\""));
     assert!(xml.contains("<saml:Issuer>urn:idp</saml:Issuer>"));
@@ -82,7 +99,20 @@ fn help_documents_commands_flags_and_exit_codes() {
         assert!(help.contains(word), "--help lacks {word}");
     }
     let help = stdout(&["scenario", "--help"]);
-    for flag in ["--sp-entity-id", "--acs-url", "--in-response-to", "--idp-entity-id", "--name-id", "--attr", "--sign", "--format", "--now", "--seed", "--sp-metadata", "--scenarios"] {
+    for flag in [
+        "--sp-entity-id",
+        "--acs-url",
+        "--in-response-to",
+        "--idp-entity-id",
+        "--name-id",
+        "--attr",
+        "--sign",
+        "--format",
+        "--now",
+        "--seed",
+        "--sp-metadata",
+        "--scenarios",
+    ] {
         assert!(help.contains(flag), "scenario --help lacks {flag}");
     }
 }
@@ -121,7 +151,8 @@ fn broken_scenario_file_names_file_key_and_line() {
     let stderr = usage_error(&["scenario", "broken", "--scenarios", dir.to_str().unwrap()]);
     assert!(stderr.contains("broken.toml:7: sign.key-infos") && stderr.contains("unknown field"), "{stderr}");
 
-    std::fs::write(dir.join("broken.toml"), "summary = \"x\"\ndescription = \"x\"\n[expect]\noutcome = \"reject\"\n").unwrap();
+    std::fs::write(dir.join("broken.toml"), "summary = \"x\"\ndescription = \"x\"\n[expect]\noutcome = \"reject\"\n")
+        .unwrap();
     let stderr = usage_error(&["scenario", "broken", "--scenarios", dir.to_str().unwrap()]);
     assert!(stderr.contains("must name its failure class"), "{stderr}");
 
@@ -190,9 +221,28 @@ fn every_scenario_works_from_the_cli_with_the_options_of_valid() {
     for id in &ids {
         for format in ["xml", "base64", "html", "json"] {
             let output = run(&[
-                "scenario", id, "--format", format, "--sp-entity-id", "urn:sp", "--acs-url", "https://sp/acs",
-                "--in-response-to", "_req", "--idp-entity-id", "urn:idp", "--name-id", "bob@example.com", "--attr",
-                "role=admin", "--relay-state", "rs", "--now", "2026-01-02T03:04:05Z", "--seed", "3",
+                "scenario",
+                id,
+                "--format",
+                format,
+                "--sp-entity-id",
+                "urn:sp",
+                "--acs-url",
+                "https://sp/acs",
+                "--in-response-to",
+                "_req",
+                "--idp-entity-id",
+                "urn:idp",
+                "--name-id",
+                "bob@example.com",
+                "--attr",
+                "role=admin",
+                "--relay-state",
+                "rs",
+                "--now",
+                "2026-01-02T03:04:05Z",
+                "--seed",
+                "3",
             ]);
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(output.status.success(), "mockidp scenario {id} --format {format}: {stderr}");

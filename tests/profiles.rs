@@ -40,13 +40,20 @@ fn every_built_in_profile_loads() {
 #[test]
 fn the_catalogs_are_transcribed_whole() {
     let set = profiles();
-    let codes = |name: &str| -> Vec<String> { set.get(name).unwrap().file.codes.iter().map(|c| c.code.clone()).collect() };
+    let codes =
+        |name: &str| -> Vec<String> { set.get(name).unwrap().file.codes.iter().map(|c| c.code.clone()).collect() };
     assert_eq!(codes("cisco-webex"), (1..=32).map(|n| n.to_string()).collect::<Vec<_>>(), "WebEx documents codes 1-32");
     assert_eq!(codes("authio").len(), 23, "authio's catalog has 23 codes");
-    assert!(codes("authio").iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')), "snake_case");
+    assert!(
+        codes("authio").iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')),
+        "snake_case"
+    );
     assert_eq!(
         codes("servercore"),
-        ["SAML001", "SAML002", "SAML100", "SAML101", "SAML102", "SAML103", "SAML104", "SAML105", "SAML106", "SAML107", "SAML108", "SAML109", "SAML200", "SAML201"]
+        [
+            "SAML001", "SAML002", "SAML100", "SAML101", "SAML102", "SAML103", "SAML104", "SAML105", "SAML106",
+            "SAML107", "SAML108", "SAML109", "SAML200", "SAML201"
+        ]
     );
     assert_eq!(codes("zscaler-zpa").len(), 43, "ZPA's table has 43 rows");
     let cisco = set.get("cisco-webex").unwrap();
@@ -73,7 +80,11 @@ fn every_idp_triggerable_code_has_a_scenario() {
     assert!(uncovered.is_empty(), "IdP-triggerable codes without a scenario:\n{}", uncovered.join("\n"));
     for (name, code, why) in KNOWN_UNCOVERED {
         let row = set.get(name).unwrap().coverage(&scenarios).into_iter().find(|r| r.code == *code).unwrap();
-        assert!(row.is_uncovered(), "{name} {code} is covered now ({:?}): remove it from KNOWN_UNCOVERED ({why})", row.scenarios);
+        assert!(
+            row.is_uncovered(),
+            "{name} {code} is covered now ({:?}): remove it from KNOWN_UNCOVERED ({why})",
+            row.scenarios
+        );
     }
 }
 
@@ -85,9 +96,15 @@ fn authio_codes_come_from_its_json_code_field() {
         body: r#"{"error":{"technical":"AudienceRestriction failed","message":"Your IdP-side SP entity ID is wrong."},"code":"audience_mismatch"}"#.into(),
     };
     assert_eq!(code_of("authio", &json).as_deref(), Some("audience_mismatch"));
-    let nested = answer(400, r#"{"error":{"code":"base64_decode_failed","message":"We couldn't base64-decode the SAMLResponse form field."}}"#);
+    let nested = answer(
+        400,
+        r#"{"error":{"code":"base64_decode_failed","message":"We couldn't base64-decode the SAMLResponse form field."}}"#,
+    );
     assert_eq!(code_of("authio", &nested).as_deref(), Some("base64_decode_failed"));
-    let page = answer(403, r#"<div class="sso-error" data-code="replay_detected"><p>We've already processed this exact SAMLResponse once.</p></div>"#);
+    let page = answer(
+        403,
+        r#"<div class="sso-error" data-code="replay_detected"><p>We've already processed this exact SAMLResponse once.</p></div>"#,
+    );
     assert_eq!(code_of("authio", &page).as_deref(), Some("replay_detected"));
     let technical_only = answer(403, "<p>SSO failed: ResponseID already received</p>");
     assert_eq!(code_of("authio", &technical_only).as_deref(), Some("replay_detected"));
@@ -97,7 +114,10 @@ fn authio_codes_come_from_its_json_code_field() {
 fn cisco_webex_codes_come_from_the_redirect_or_the_page() {
     let redirect = Answer {
         status: 302,
-        headers: vec![("Location".into(), "https://acme.webex.example/dispatcher/SSOError.do?siteurl=acme&errorCode=23".into())],
+        headers: vec![(
+            "Location".into(),
+            "https://acme.webex.example/dispatcher/SSOError.do?siteurl=acme&errorCode=23".into(),
+        )],
         body: String::new(),
     };
     let set = profiles();
@@ -108,18 +128,29 @@ fn cisco_webex_codes_come_from_the_redirect_or_the_page() {
     let reading = set.get("cisco-webex").unwrap().read(&page);
     assert!(!reading.accepted, "a 200 error page is not a login");
     assert_eq!(reading.code.as_deref(), Some("15"));
-    let message_only = answer(403, "<p>InResponseTo does not match the request ID. Contact your administrator for further support.</p>");
+    let message_only = answer(
+        403,
+        "<p>InResponseTo does not match the request ID. Contact your administrator for further support.</p>",
+    );
     assert_eq!(code_of("cisco-webex", &message_only).as_deref(), Some("28"));
 }
 
 #[test]
 fn servercore_codes_come_from_the_error_page() {
     assert_eq!(
-        code_of("servercore", &answer(401, "<h2>Authentication error</h2><p>SAML104: saml_response_invalid_signature</p>")).as_deref(),
+        code_of(
+            "servercore",
+            &answer(401, "<h2>Authentication error</h2><p>SAML104: saml_response_invalid_signature</p>")
+        )
+        .as_deref(),
         Some("SAML104")
     );
     assert_eq!(
-        code_of("servercore", &answer(400, r#"{"error":{"code":"SAML102","message":"saml_response_invalid_in_response_to"}}"#)).as_deref(),
+        code_of(
+            "servercore",
+            &answer(400, r#"{"error":{"code":"SAML102","message":"saml_response_invalid_in_response_to"}}"#)
+        )
+        .as_deref(),
         Some("SAML102")
     );
     assert_eq!(code_of("servercore", &answer(403, "error: saml_response_user_not_found")).as_deref(), Some("SAML107"));
@@ -141,19 +172,32 @@ fn zscaler_messages_are_the_identifiers() {
     // The user and admin messages differ only in "IDP." / "IdP.": each is its own entry.
     let user = answer(403, "ZPA SP was not able to validate the SAML response. Please check the IdP configuration on both ZPA and your IDP.");
     assert!(code_of("zscaler-zpa", &user).unwrap().ends_with("your IDP."));
-    let apostrophe = answer(403, "The ZPA authentication service doesn&#39;t support the OneTimeUse condition in the SAML assertion.");
+    let apostrophe = answer(
+        403,
+        "The ZPA authentication service doesn&#39;t support the OneTimeUse condition in the SAML assertion.",
+    );
     assert_eq!(code_of("zscaler-zpa", &apostrophe), None, "the catalog writes a typographic apostrophe");
-    let typographic = answer(403, "The ZPA authentication service doesn’t support the OneTimeUse condition in the SAML assertion.");
+    let typographic =
+        answer(403, "The ZPA authentication service doesn’t support the OneTimeUse condition in the SAML assertion.");
     assert!(code_of("zscaler-zpa", &typographic).unwrap().contains("OneTimeUse"));
 }
 
 #[test]
 fn the_test_sp_profiles_read_their_json() {
-    let py = answer(403, r#"{"accepted": false, "code": "WRONG_AUDIENCE", "errors": ["invalid_response"], "reason": "http://127.0.0.1:1/metadata is not a valid audience for this Response"}"#);
+    let py = answer(
+        403,
+        r#"{"accepted": false, "code": "WRONG_AUDIENCE", "errors": ["invalid_response"], "reason": "http://127.0.0.1:1/metadata is not a valid audience for this Response"}"#,
+    );
     assert_eq!(code_of("python3-saml", &py).as_deref(), Some("WRONG_AUDIENCE"));
-    let raised = answer(400, r#"{"accepted": false, "code": null, "errors": ["exception"], "reason": "binascii.Error: Incorrect padding"}"#);
+    let raised = answer(
+        400,
+        r#"{"accepted": false, "code": null, "errors": ["exception"], "reason": "binascii.Error: Incorrect padding"}"#,
+    );
     assert_eq!(code_of("python3-saml", &raised).as_deref(), Some("BASE64_INVALID"));
-    let node = answer(403, r#"{"accepted":false,"errors":["Error"],"reason":"SAML assertion audience mismatch. Expected: a Received: b"}"#);
+    let node = answer(
+        403,
+        r#"{"accepted":false,"errors":["Error"],"reason":"SAML assertion audience mismatch. Expected: a Received: b"}"#,
+    );
     assert_eq!(code_of("node-saml", &node).as_deref(), Some("audience-mismatch"));
     let set = profiles();
     let ok = answer(200, r#"{"accepted": true, "name_id": "alice@example.com"}"#);
@@ -168,7 +212,12 @@ fn generic_tells_accepted_from_rejected() {
     assert!(generic.read(&answer(302, "")).accepted);
     let rejected = generic.read(&answer(403, "Forbidden"));
     assert!(!rejected.accepted);
-    let scenario = parse_scenario("x", "x", "summary = \"s\"\ndescription = \"d\"\n[expect]\noutcome = \"reject\"\nclass = \"audience-mismatch\"\n").unwrap();
+    let scenario = parse_scenario(
+        "x",
+        "x",
+        "summary = \"s\"\ndescription = \"d\"\n[expect]\noutcome = \"reject\"\nclass = \"audience-mismatch\"\n",
+    )
+    .unwrap();
     assert_eq!(generic.judge(&scenario, &rejected).verdict, Verdict::PassGeneric);
     assert_eq!(generic.judge(&scenario, &generic.read(&answer(200, "welcome"))).verdict, Verdict::Accepted);
 }
@@ -178,8 +227,12 @@ fn judging_keeps_the_verdicts_apart() {
     let set = profiles();
     let authio = set.get("authio").unwrap();
     let reject = |class: &str| {
-        parse_scenario("s", "s", &format!("summary = \"s\"\ndescription = \"d\"\n[expect]\noutcome = \"reject\"\nclass = \"{class}\"\n"))
-            .unwrap()
+        parse_scenario(
+            "s",
+            "s",
+            &format!("summary = \"s\"\ndescription = \"d\"\n[expect]\noutcome = \"reject\"\nclass = \"{class}\"\n"),
+        )
+        .unwrap()
     };
     let coded = |code: &str| answer(403, &format!(r#"{{"code":"{code}"}}"#));
     let audience = reject("audience-mismatch");
@@ -215,10 +268,13 @@ fn broken_profiles_name_the_file_key_and_line() {
     assert_eq!((line, key.as_str()), (5, "answer.code-jsonpointer"), "{message}");
     assert!(message.contains("unknown field `code-jsonpointer`") && message.contains("hint:"), "{message}");
 
-    let (line, key, message) = invalid(&format!("{HEAD}[[code]]\ncode = \"E1\"\nmessage = \"m\"\ntriggerable = false\n"));
+    let (line, key, message) =
+        invalid(&format!("{HEAD}[[code]]\ncode = \"E1\"\nmessage = \"m\"\ntriggerable = false\n"));
     assert_eq!((line, key.as_str()), (6, "code[0].reason"), "{message}");
 
-    let (line, key, message) = invalid(&format!("{HEAD}[[code]]\ncode = \"E1\"\nmessage = \"m\"\ntriggerable = true\n[classes]\naudience-mismatch = [\"E2\"]\n"));
+    let (line, key, message) = invalid(&format!(
+        "{HEAD}[[code]]\ncode = \"E1\"\nmessage = \"m\"\ntriggerable = true\n[classes]\naudience-mismatch = [\"E2\"]\n"
+    ));
     assert_eq!((line, key.as_str()), (10, "classes.audience-mismatch"), "{message}");
     assert!(message.contains("'E2' is not a code"), "{message}");
 
@@ -236,7 +292,9 @@ fn mockidp_profile_prints_the_coverage_table() {
     let output = Command::new(env!("CARGO_BIN_EXE_mockidp")).args(["profile", "servercore"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
-    let line = |code: &str| text.lines().find(|l| l.starts_with(code)).unwrap_or_else(|| panic!("no {code} in\n{text}")).to_owned();
+    let line = |code: &str| {
+        text.lines().find(|l| l.starts_with(code)).unwrap_or_else(|| panic!("no {code} in\n{text}")).to_owned()
+    };
     assert!(line("SAML104").contains("tampered-after-signing"), "{text}");
     assert!(line("SAML001").contains("not triggerable"), "{text}");
     assert!(text.contains("12 triggerable by an IdP, 12 covered, 0 uncovered"), "{text}");

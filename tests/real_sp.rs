@@ -39,8 +39,18 @@ fn valid_response_for(app: &SpApp, mode: &str) -> (String, Option<String>) {
     let acs_url = app.acs_url();
     let entity_id = app.entity_id();
     let encoded = mockidp(&[
-        "scenario", "valid", "--format", "base64", "--sign", mode, "--sp-entity-id", &entity_id, "--acs-url", &acs_url,
-        "--in-response-to", &login.request_id,
+        "scenario",
+        "valid",
+        "--format",
+        "base64",
+        "--sign",
+        mode,
+        "--sp-entity-id",
+        &entity_id,
+        "--acs-url",
+        &acs_url,
+        "--in-response-to",
+        &login.request_id,
     ]);
     (encoded, login.cookie)
 }
@@ -107,7 +117,13 @@ fn sp_metadata_gives_the_target() {
     std::fs::write(&path, app.metadata()).unwrap();
     let login = app.login();
     let encoded = mockidp(&[
-        "scenario", "valid", "--format", "base64", "--sp-metadata", path.to_str().unwrap(), "--in-response-to",
+        "scenario",
+        "valid",
+        "--format",
+        "base64",
+        "--sp-metadata",
+        path.to_str().unwrap(),
+        "--in-response-to",
         &login.request_id,
     ]);
     let answer = app.post_acs(&encoded, login.cookie.as_deref());

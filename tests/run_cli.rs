@@ -29,7 +29,9 @@ fn help_documents_the_exit_codes() {
     let out = mockidp(&["run", "--help"]);
     assert!(out.status.success());
     let help = stdout(&out).split_whitespace().collect::<Vec<_>>().join(" ");
-    for needle in ["Exit codes", "0 every scenario passed", "1 a finding", "2 bad flags", "3 the SP was unreachable", "--report"] {
+    for needle in
+        ["Exit codes", "0 every scenario passed", "1 a finding", "2 bad flags", "3 the SP was unreachable", "--report"]
+    {
         assert!(help.contains(needle), "missing {needle:?} in\n{help}");
     }
 }
@@ -48,7 +50,8 @@ fn bad_flags_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("the format is `json` or `junit`"), "{}", stderr(&out));
 
-    let out = mockidp(&["run", "--profile", "generic", "--acs-url", "http://x/acs", "--scenario", "nothing-like-this-*"]);
+    let out =
+        mockidp(&["run", "--profile", "generic", "--acs-url", "http://x/acs", "--scenario", "nothing-like-this-*"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("matches no scenario"), "{}", stderr(&out));
 
@@ -70,7 +73,8 @@ fn a_missing_profile_exits_2_and_lists_the_known_ones() {
 fn a_broken_profile_names_its_file_and_line() {
     let dir = std::env::temp_dir().join(format!("mockidp-profiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("mine.toml"), "title = \"mine\"\nsource = \"me\"\n[answer]\nallow_generic = true\n").unwrap();
+    std::fs::write(dir.join("mine.toml"), "title = \"mine\"\nsource = \"me\"\n[answer]\nallow_generic = true\n")
+        .unwrap();
     let out = mockidp(&["run", "--profiles", dir.to_str().unwrap(), "--profile", "mine", "--acs-url", "http://x/acs"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -83,7 +87,18 @@ fn a_broken_profile_names_its_file_and_line() {
 fn an_unreachable_sp_exits_3_with_a_message_per_scenario() {
     let base = closed_port_url();
     let acs = format!("{base}/acs");
-    let out = mockidp(&["run", "--profile", "generic", "--acs-url", &acs, "--no-snapshots", "--scenario", "valid", "--scenario", "wrong-*"]);
+    let out = mockidp(&[
+        "run",
+        "--profile",
+        "generic",
+        "--acs-url",
+        &acs,
+        "--no-snapshots",
+        "--scenario",
+        "valid",
+        "--scenario",
+        "wrong-*",
+    ]);
     assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
     let table = stdout(&out);
     let lines: Vec<&str> = table.lines().filter(|l| l.contains("SP unreachable")).collect();
@@ -91,7 +106,18 @@ fn an_unreachable_sp_exits_3_with_a_message_per_scenario() {
     assert!(lines.iter().all(|l| l.contains(&acs) && l.contains(" error ")), "{table}");
 
     let login = format!("{base}/login");
-    let out = mockidp(&["run", "--profile", "generic", "--acs-url", &acs, "--login-url", &login, "--no-snapshots", "--scenario", "valid"]);
+    let out = mockidp(&[
+        "run",
+        "--profile",
+        "generic",
+        "--acs-url",
+        &acs,
+        "--login-url",
+        &login,
+        "--no-snapshots",
+        "--scenario",
+        "valid",
+    ]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stdout(&out).contains(&format!("SP unreachable: {login}")), "{}", stdout(&out));
 }
@@ -113,8 +139,18 @@ fn a_login_url_that_starts_no_login_is_a_clear_error() {
     });
     let base = format!("http://127.0.0.1:{port}");
     let out = mockidp(&[
-        "run", "--profile", "generic", "--acs-url", &format!("{base}/acs"), "--login-url", &format!("{base}/health"),
-        "--no-snapshots", "--scenario", "valid", "--jobs", "1",
+        "run",
+        "--profile",
+        "generic",
+        "--acs-url",
+        &format!("{base}/acs"),
+        "--login-url",
+        &format!("{base}/health"),
+        "--no-snapshots",
+        "--scenario",
+        "valid",
+        "--jobs",
+        "1",
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let table = stdout(&out);
@@ -133,7 +169,18 @@ fn a_silent_sp_times_out_and_exits_3() {
         drop(held);
     });
     let acs = format!("http://127.0.0.1:{port}/acs");
-    let out = mockidp(&["run", "--profile", "generic", "--acs-url", &acs, "--no-snapshots", "--scenario", "valid", "--timeout", "1"]);
+    let out = mockidp(&[
+        "run",
+        "--profile",
+        "generic",
+        "--acs-url",
+        &acs,
+        "--no-snapshots",
+        "--scenario",
+        "valid",
+        "--timeout",
+        "1",
+    ]);
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     assert!(stdout(&out).contains("timed out"), "{}", stdout(&out));
 }
@@ -173,7 +220,9 @@ ID=\"_req42\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" AssertionCon
             }
             let length = head
                 .iter()
-                .find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                .find_map(|h| {
+                    h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
+                })
                 .unwrap_or(0);
             let mut body = vec![0u8; length];
             reader.read_exact(&mut body).unwrap();
@@ -190,15 +239,34 @@ ID=\"_req42\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" AssertionCon
                     && body.contains("RelayState=rs-1")
                     && xml.contains("InResponseTo=\"_req42\"")
                     && xml.contains("<saml:Audience>urn:example:sp</saml:Audience>");
-                if ok { ("200 OK", "", "welcome".to_owned()) } else { ("403 Forbidden", "", format!("{head:?}")) }
+                if ok {
+                    ("200 OK", "", "welcome".to_owned())
+                } else {
+                    ("403 Forbidden", "", format!("{head:?}"))
+                }
             };
             let mut stream = reader.into_inner();
-            write!(stream, "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len()).unwrap();
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            )
+            .unwrap();
         }
     });
     let out = mockidp(&[
-        "run", "--profile", "generic", "--acs-url", "http://127.0.0.1:1/not-this-one", "--login-url", &format!("{base}/login"),
-        "--no-snapshots", "--scenario", "valid", "--jobs", "1",
+        "run",
+        "--profile",
+        "generic",
+        "--acs-url",
+        "http://127.0.0.1:1/not-this-one",
+        "--login-url",
+        &format!("{base}/login"),
+        "--no-snapshots",
+        "--scenario",
+        "valid",
+        "--jobs",
+        "1",
     ]);
     let table = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{table}{}", stderr(&out));

@@ -32,7 +32,8 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn mockidp_run(app: &SpApp, snapshots: &Path, extra: &[&str]) -> Output {
     let (acs, login) = (app.acs_url(), format!("{}/login", app.base_url));
-    let mut args = vec!["run", "--profile", app.kind.library(), "--acs-url", &acs, "--login-url", &login, "--jobs", "6"];
+    let mut args =
+        vec!["run", "--profile", app.kind.library(), "--acs-url", &acs, "--login-url", &login, "--jobs", "6"];
     let snapshots = snapshots.to_str().unwrap();
     args.extend(["--snapshots", snapshots]);
     args.extend(extra);
@@ -84,7 +85,8 @@ start the SP app and run `mockidp run --profile {} --acs-url URL/acs --login-url
     let outcomes = report["outcomes"].as_array().unwrap();
     let ids: Vec<&str> = outcomes.iter().map(|o| o["scenario"].as_str().unwrap()).collect();
     assert_eq!(ids, scenario_ids(), "{kind}: one outcome per scenario, in id order");
-    let verdict = |id: &str| outcomes.iter().find(|o| o["scenario"] == id).unwrap()["verdict"].as_str().unwrap().to_owned();
+    let verdict =
+        |id: &str| outcomes.iter().find(|o| o["scenario"] == id).unwrap()["verdict"].as_str().unwrap().to_owned();
     for o in outcomes {
         let v = o["verdict"].as_str().unwrap();
         assert!(["pass", "pass-generic", "known-gap", "skipped"].contains(&v), "{kind}: {o:#}");
@@ -111,7 +113,10 @@ start the SP app and run `mockidp run --profile {} --acs-url URL/acs --login-url
     let skipped = outcomes.iter().filter(|o| o["verdict"] == "skipped").count();
     let junit_skipped = suite.test_cases.iter().filter(|c| matches!(c.status, TestCaseStatus::Skipped { .. })).count();
     assert_eq!(junit_skipped, skipped);
-    assert!(suite.test_cases.iter().all(|c| !matches!(c.status, TestCaseStatus::NonSuccess { .. })), "{kind}: no failures");
+    assert!(
+        suite.test_cases.iter().all(|c| !matches!(c.status, TestCaseStatus::NonSuccess { .. })),
+        "{kind}: no failures"
+    );
 
     // Snapshots: one per scenario, recorded on the first run, matched on the second.
     let folder = snapshots.join(kind.library());

@@ -202,7 +202,9 @@ impl Verdict {
     fn label(&self, observed: &Observed) -> String {
         match (self, observed) {
             (Verdict::RightReason(_), Observed::Accepted) => "right-reason (accepted)".into(),
-            (Verdict::RightReason(_), Observed::Refused(r)) if r.stage == Stage::App => "right-reason (app policy)".into(),
+            (Verdict::RightReason(_), Observed::Refused(r)) if r.stage == Stage::App => {
+                "right-reason (app policy)".into()
+            }
             (Verdict::RightReason(_), Observed::Refused(r)) if r.stage == Stage::Metadata => {
                 "right-reason (metadata)".into()
             }
@@ -213,7 +215,12 @@ impl Verdict {
     }
 }
 
-fn judge(scenario: &Scenario, expectations: &LibraryExpectations, shared: &SharedConfig, observed: &Observed) -> Verdict {
+fn judge(
+    scenario: &Scenario,
+    expectations: &LibraryExpectations,
+    shared: &SharedConfig,
+    observed: &Observed,
+) -> Verdict {
     let expect = scenario.file.expect;
     let mapped: Option<&ErrorRule> = match observed {
         Observed::Refused(refusal) => {
@@ -406,7 +413,12 @@ fn play(app: &SpApp, scenario: &Scenario) -> Observed {
     };
     let last = answers.pop().expect("at least one delivery");
     if let Some(refused) = answers.iter().position(|a| !a.accepted()) {
-        return Observed::Broken(format!("delivery {} of {} was refused: {}", refused + 1, answers.len() + 1, answers[refused]));
+        return Observed::Broken(format!(
+            "delivery {} of {} was refused: {}",
+            refused + 1,
+            answers.len() + 1,
+            answers[refused]
+        ));
     }
     if last.accepted() {
         Observed::Accepted
@@ -531,14 +543,23 @@ fn every_scenario_on_real_sps_fails_for_its_own_reason() {
     }
     println!("{table}\ndetails:\n{details}");
     let others: usize = counts.iter().map(|c| c.get("other").copied().unwrap_or(0)).sum();
-    assert_eq!(others, 0, "{others} outcome(s) are neither the right reason nor a documented gap (see the table above)");
+    assert_eq!(
+        others, 0,
+        "{others} outcome(s) are neither the right reason nor a documented gap (see the table above)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // The judge itself, without SP apps.
 
 fn refusal(reason: &str) -> Observed {
-    Observed::Refused(Refusal { stage: Stage::Response, status: 403, code: None, errors: vec!["Error".into()], reason: reason.into() })
+    Observed::Refused(Refusal {
+        stage: Stage::Response,
+        status: 403,
+        code: None,
+        errors: vec!["Error".into()],
+        reason: reason.into(),
+    })
 }
 
 #[test]

@@ -104,7 +104,10 @@ fn valid_logs_in_at_both_sps() {
         assert_eq!(outcome.answer.str_field("relay_state").as_deref(), Some("/after-login"), "{kind}");
     }
     let log = server.log.lock().unwrap().clone();
-    assert!(log.contains("GET /sso 200 sp=http://127.0.0.1:") && log.contains("scenario=valid (default) response=_"), "{log}");
+    assert!(
+        log.contains("GET /sso 200 sp=http://127.0.0.1:") && log.contains("scenario=valid (default) response=_"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -182,7 +185,12 @@ fn concurrent_armed_logins_do_not_cross_talk() {
             std::thread::spawn(move || {
                 let outcome = browser_login(&server, &app, Some(&relay_state));
                 assert_eq!(outcome.scenario, scenario, "{relay_state}");
-                assert_eq!(outcome.answer.accepted(), scenario == "valid", "{relay_state} {scenario}: {}", outcome.answer);
+                assert_eq!(
+                    outcome.answer.accepted(),
+                    scenario == "valid",
+                    "{relay_state} {scenario}: {}",
+                    outcome.answer
+                );
                 if outcome.answer.accepted() {
                     assert_eq!(outcome.answer.str_field("relay_state").as_deref(), Some(relay_state.as_str()));
                 }
@@ -289,23 +297,27 @@ fn bad_input_gets_a_clear_4xx_and_the_server_stays_small() {
         ),
         (
             "not an AuthnRequest",
-            redirect(&deflate_base64(b"<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_1\"/>")),
+            redirect(&deflate_base64(
+                b"<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_1\"/>",
+            )),
             400,
             "not a samlp:AuthnRequest",
         ),
         (
             "no ACS URL, SP unknown",
-            redirect(&deflate_base64(authn_request("http://sp", "").replace(" AssertionConsumerServiceURL=\"\"", "").as_bytes())),
+            redirect(&deflate_base64(
+                authn_request("http://sp", "").replace(" AssertionConsumerServiceURL=\"\"", "").as_bytes(),
+            )),
             400,
             "no AssertionConsumerServiceURL",
         ),
-        ("POST with bad base64", server.post("/sso", "application/x-www-form-urlencoded", b"SAMLRequest=%%%"), 400, "base64"),
         (
-            "huge body",
-            server.post("/sso", "application/x-www-form-urlencoded", &vec![b'a'; 8 << 20]),
-            413,
-            "",
+            "POST with bad base64",
+            server.post("/sso", "application/x-www-form-urlencoded", b"SAMLRequest=%%%"),
+            400,
+            "base64",
         ),
+        ("huge body", server.post("/sso", "application/x-www-form-urlencoded", &vec![b'a'; 8 << 20]), 413, ""),
         ("unknown scenario", server.get("/s/nope/sso?SAMLRequest=x"), 404, "no scenario 'nope'"),
         ("arm an unknown scenario", server.arm(serde_json::json!({"sp": "x", "scenario": "nope"})), 404, "no scenario"),
         ("arm garbage", server.post("/api/arm", "application/json", b"{\"sp\":"), 400, "bad arm request"),
@@ -414,7 +426,10 @@ fn logout_request(issuer: &str) -> String {
 
 /// The LogoutResponse in the form mockidp answered a LogoutRequest with.
 fn logout_answer(server: &Server, path: &str) -> (String, String) {
-    let query = format!("SAMLRequest={}&RelayState=bye", form_encode(&deflate_base64(logout_request("https://plain.sp").as_bytes())));
+    let query = format!(
+        "SAMLRequest={}&RelayState=bye",
+        form_encode(&deflate_base64(logout_request("https://plain.sp").as_bytes()))
+    );
     let reply = server.get(&format!("{path}?{query}"));
     assert_eq!(reply.status, 200, "{path}: {}", reply.body);
     let (action, fields) = parse_form(&reply.body);
@@ -447,10 +462,15 @@ fn single_logout_and_artifact_resolution() {
 
     // An SP's LogoutResponse is acknowledged; a stranger's LogoutRequest is refused.
     let sp_answer = r#"<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>"#;
-    let reply = server.post("/slo", "application/x-www-form-urlencoded", format!("SAMLResponse={}", form_encode(&BASE64.encode(sp_answer))).as_bytes());
+    let reply = server.post(
+        "/slo",
+        "application/x-www-form-urlencoded",
+        format!("SAMLResponse={}", form_encode(&BASE64.encode(sp_answer))).as_bytes(),
+    );
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(reply.body.contains("logged out"));
-    let stranger = server.get(&format!("/slo?SAMLRequest={}", form_encode(&deflate_base64(logout_request("https://x.sp").as_bytes()))));
+    let stranger = server
+        .get(&format!("/slo?SAMLRequest={}", form_encode(&deflate_base64(logout_request("https://x.sp").as_bytes()))));
     assert_eq!(stranger.status, 404, "{}", stranger.body);
 
     let soap = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_ar1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><samlp:Artifact>AAQAAA==</samlp:Artifact></samlp:ArtifactResolve></soap:Body></soap:Envelope>"#;
@@ -483,7 +503,8 @@ fn sigterm_shuts_down_gracefully() {
 fn signed_post_request(xml: &str, key_set: &str) -> String {
     let mut root = mockidp::xml::parse(xml).unwrap();
     let mut keys = mockidp::keys::KeyStore::new(None);
-    mockidp::dsig::sign_enveloped(&mut root, &[], keys.load(key_set).unwrap(), &mockidp::dsig::SignOptions::default()).unwrap();
+    mockidp::dsig::sign_enveloped(&mut root, &[], keys.load(key_set).unwrap(), &mockidp::dsig::SignOptions::default())
+        .unwrap();
     format!("SAMLRequest={}", form_encode(&BASE64.encode(mockidp::xml::to_document(&root))))
 }
 
@@ -508,19 +529,23 @@ signing-certs = ["sp-signing.pem"]
 
     // HTTP-POST binding with an enveloped XML signature, checked against the configured cert.
     let request = authn_request("https://configured.sp", "https://configured.sp/other-acs");
-    let good = server.post("/sso", "application/x-www-form-urlencoded", signed_post_request(&request, "rotated").as_bytes());
+    let good =
+        server.post("/sso", "application/x-www-form-urlencoded", signed_post_request(&request, "rotated").as_bytes());
     assert_eq!(good.status, 200, "{}", good.body);
     assert_eq!(good.scenario.as_deref(), Some("wrong-audience"), "the config file's default scenario");
     assert_eq!(parse_form(&good.body).0, "https://configured.sp/other-acs");
-    let bad = server.post("/sso", "application/x-www-form-urlencoded", signed_post_request(&request, "default").as_bytes());
+    let bad =
+        server.post("/sso", "application/x-www-form-urlencoded", signed_post_request(&request, "default").as_bytes());
     assert_eq!(bad.status, 403, "{}", bad.body);
 
     // Arming by login_hint: only the login carrying that hint gets the scenario, and bob signs in.
-    let armed = server.arm(serde_json::json!({"sp": "https://configured.sp", "scenario": "valid", "login_hint": "bob"}));
+    let armed =
+        server.arm(serde_json::json!({"sp": "https://configured.sp", "scenario": "valid", "login_hint": "bob"}));
     assert_eq!(armed.status, 200, "{}", armed.body);
     let plain = server.get(&format!("/sso?SAMLRequest={}", form_encode(&deflate_base64(request.as_bytes()))));
     assert_eq!(plain.scenario.as_deref(), Some("wrong-audience"));
-    let hinted = server.get(&format!("/sso?SAMLRequest={}&login_hint=bob", form_encode(&deflate_base64(request.as_bytes()))));
+    let hinted =
+        server.get(&format!("/sso?SAMLRequest={}&login_hint=bob", form_encode(&deflate_base64(request.as_bytes()))));
     assert_eq!(hinted.scenario.as_deref(), Some("valid"));
     let (_, fields) = parse_form(&hinted.body);
     let xml = String::from_utf8(BASE64.decode(&fields[0].1).unwrap()).unwrap();
@@ -528,7 +553,10 @@ signing-certs = ["sp-signing.pem"]
 
     let bad_config = dir.join("bad.toml");
     std::fs::write(&bad_config, "[[sp]]\nentity-id = \"x\"\nacs-url = \"typo\"\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_mockidp")).args(["serve", "--config", bad_config.to_str().unwrap()]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mockidp"))
+        .args(["serve", "--config", bad_config.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad.toml") && stderr.contains("acs-url"), "{stderr}");

@@ -11,7 +11,6 @@ use std::process::{Command, Stdio};
 use support::server::Server;
 use support::sp::{SpApp, SpConfig, SpKind};
 
-
 fn browser_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser"))
 }
@@ -20,7 +19,14 @@ fn browser_dir() -> &'static Path {
 fn browser_login(app: &SpApp, scenario: &str, user: &str) -> serde_json::Value {
     let mut child = Command::new("node")
         .arg(browser_dir().join("picker.js"))
-        .args(["--login", &format!("{}/login?relay_state=%2Fhome", app.base_url), "--scenario", scenario, "--user", user])
+        .args([
+            "--login",
+            &format!("{}/login?relay_state=%2Fhome", app.base_url),
+            "--scenario",
+            scenario,
+            "--user",
+            user,
+        ])
         .current_dir(browser_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

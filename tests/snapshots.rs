@@ -54,5 +54,11 @@ fn abbreviated(xml: &str) -> String {
     }
     let head = xml.char_indices().take_while(|(i, _)| *i < 4096).last().map_or(0, |(i, c)| i + c.len_utf8());
     let tail_start = xml.char_indices().find(|(i, _)| *i >= xml.len() - 2048).map_or(xml.len(), |(i, _)| i);
-    format!("{}\n[... {} bytes omitted, {} bytes in all ...]\n{}", &xml[..head], tail_start - head, xml.len(), &xml[tail_start..])
+    format!(
+        "{}\n[... {} bytes omitted, {} bytes in all ...]\n{}",
+        &xml[..head],
+        tail_start - head,
+        xml.len(),
+        &xml[tail_start..]
+    )
 }

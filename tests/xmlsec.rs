@@ -64,7 +64,9 @@ fn xmlsec1_verifies_every_signature_in_every_mode() {
 fn xmlsec1_verifies_every_algorithm_we_offer() {
     let dir = std::env::temp_dir().join(format!("mockidp-xmlsec-alg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for (algorithm, digest) in [("rsa-sha1", "sha1"), ("rsa-sha256", "sha256"), ("rsa-sha512", "sha512"), ("rsa-sha256", "sha512")] {
+    for (algorithm, digest) in
+        [("rsa-sha1", "sha1"), ("rsa-sha256", "sha256"), ("rsa-sha512", "sha512"), ("rsa-sha256", "sha512")]
+    {
         std::fs::write(
             dir.join("alg.toml"),
             format!(
@@ -100,10 +102,7 @@ fn our_verifier_agrees() {
     let signed = mockidp::dsig::verify_all(&xml, &key).unwrap();
     assert_eq!(signed.len(), 2);
     let tampered = xml.replacen(">alice@example.com<", ">mallory@example.com<", 1);
-    assert!(matches!(
-        mockidp::dsig::verify_all(&tampered, &key),
-        Err(mockidp::dsig::DsigError::DigestMismatch { .. })
-    ));
+    assert!(matches!(mockidp::dsig::verify_all(&tampered, &key), Err(mockidp::dsig::DsigError::DigestMismatch { .. })));
     let other = mockidp::keys::KeyStore::new(None).load("untrusted").unwrap().private_key.to_public_key();
     assert!(matches!(mockidp::dsig::verify_all(&xml, &other), Err(mockidp::dsig::DsigError::BadSignatureValue)));
 }

@@ -36,7 +36,12 @@ impl Default for SignOptions {
 
 /// Sign the element at `target` (an index path from `root`) with an enveloped signature, inserted
 /// after its `Issuer` child as the SAML schema requires (saml-core 5.4.1), or first if it has none.
-pub fn sign_enveloped(root: &mut Element, target: &[usize], key: &KeySet, options: &SignOptions) -> Result<(), DsigError> {
+pub fn sign_enveloped(
+    root: &mut Element,
+    target: &[usize],
+    key: &KeySet,
+    options: &SignOptions,
+) -> Result<(), DsigError> {
     let element = root.at(target).ok_or_else(|| DsigError::NoTarget(target.to_vec()))?;
     let id = element.get_attr("ID").ok_or_else(|| DsigError::NoId(element.name.clone()))?.to_owned();
     let prefixes: Vec<&str> = options.inclusive_prefixes.iter().map(String::as_str).collect();
@@ -47,9 +52,8 @@ pub fn sign_enveloped(root: &mut Element, target: &[usize], key: &KeySet, option
 
     let mut c14n_transform = Element::new("ds:Transform").attr("Algorithm", EXC_C14N);
     if !prefixes.is_empty() {
-        c14n_transform = c14n_transform.child(
-            Element::new("ec:InclusiveNamespaces").ns("ec", EXC_C14N).attr("PrefixList", prefixes.join(" ")),
-        );
+        c14n_transform = c14n_transform
+            .child(Element::new("ec:InclusiveNamespaces").ns("ec", EXC_C14N).attr("PrefixList", prefixes.join(" ")));
     }
     let signed_info = Element::new("ds:SignedInfo")
         .child(Element::new("ds:CanonicalizationMethod").attr("Algorithm", EXC_C14N))

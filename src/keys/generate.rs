@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, RemoteKeyPair, PKCS_RSA_SHA256};
-use sha2::{Digest, Sha256};
 use rsa::pkcs1::EncodeRsaPublicKey;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::RsaPrivateKey;
+use sha2::{Digest, Sha256};
 
 /// What one standard key set is for and how its certificate is made.
 #[derive(Debug, Clone, Copy)]
@@ -28,12 +28,48 @@ pub struct KeySetSpec {
 
 /// The key sets shipped in `keys/`.
 pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
-    KeySetSpec { name: "default", purpose: "the IdP's signing key; SPs trust it", bits: 2048, not_before: (2025, 1, 1), not_after: (2050, 1, 1) },
-    KeySetSpec { name: "expired", purpose: "certificate expired in 2021; SPs are told to trust it", bits: 2048, not_before: (2020, 1, 1), not_after: (2021, 1, 1) },
-    KeySetSpec { name: "not-yet-valid", purpose: "certificate valid only from 2090; SPs are told to trust it", bits: 2048, not_before: (2090, 1, 1), not_after: (2099, 1, 1) },
-    KeySetSpec { name: "untrusted", purpose: "a key no SP is told about (wrong signing key)", bits: 2048, not_before: (2025, 1, 1), not_after: (2050, 1, 1) },
-    KeySetSpec { name: "rotated", purpose: "a second valid key, for key-rotation and multi-certificate metadata", bits: 2048, not_before: (2025, 1, 1), not_after: (2050, 1, 1) },
-    KeySetSpec { name: "weak-1024", purpose: "a 1024-bit RSA key, below what current SPs accept", bits: 1024, not_before: (2025, 1, 1), not_after: (2050, 1, 1) },
+    KeySetSpec {
+        name: "default",
+        purpose: "the IdP's signing key; SPs trust it",
+        bits: 2048,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
+    KeySetSpec {
+        name: "expired",
+        purpose: "certificate expired in 2021; SPs are told to trust it",
+        bits: 2048,
+        not_before: (2020, 1, 1),
+        not_after: (2021, 1, 1),
+    },
+    KeySetSpec {
+        name: "not-yet-valid",
+        purpose: "certificate valid only from 2090; SPs are told to trust it",
+        bits: 2048,
+        not_before: (2090, 1, 1),
+        not_after: (2099, 1, 1),
+    },
+    KeySetSpec {
+        name: "untrusted",
+        purpose: "a key no SP is told about (wrong signing key)",
+        bits: 2048,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
+    KeySetSpec {
+        name: "rotated",
+        purpose: "a second valid key, for key-rotation and multi-certificate metadata",
+        bits: 2048,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
+    KeySetSpec {
+        name: "weak-1024",
+        purpose: "a 1024-bit RSA key, below what current SPs accept",
+        bits: 1024,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
 ];
 
 /// Generate every standard key set into `dir` (`dir/NAME/key.pem`, `dir/NAME/cert.pem`).

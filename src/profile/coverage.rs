@@ -54,7 +54,8 @@ impl Profile {
 
 /// The coverage table for people: code, message, then the scenarios or the reason.
 pub fn coverage_table(profile: &Profile, rows: &[CoverageRow]) -> String {
-    let mut out = format!("{} ({}): {}\nsource: {}\n\n", profile.name, profile.origin, profile.file.title, profile.file.source);
+    let mut out =
+        format!("{} ({}): {}\nsource: {}\n\n", profile.name, profile.origin, profile.file.title, profile.file.source);
     let short = |text: &str, max: usize| {
         if text.chars().count() > max {
             format!("{}...", text.chars().take(max - 3).collect::<String>())

@@ -59,7 +59,12 @@ impl Profile {
         // An answer that reports an error (a 200 error page, a redirect to one) is a rejection.
         let accepted = code.is_none() && self.is_accepted(answer);
         let known = code.as_deref().is_some_and(|c| self.file.codes.iter().any(|e| e.code == c));
-        Reading { accepted, code: if accepted { None } else { code }, known, found_in: if accepted { None } else { found_in } }
+        Reading {
+            accepted,
+            code: if accepted { None } else { code },
+            known,
+            found_in: if accepted { None } else { found_in },
+        }
     }
 
     fn is_accepted(&self, answer: &Answer) -> bool {
@@ -76,11 +81,8 @@ impl Profile {
                 .is_some_and(|v| v == serde_json::Value::Bool(true))
         });
         let body_ok = self.compiled.accepted_body.as_ref().is_none_or(|re| re.is_match(&answer.body));
-        let location_ok = self
-            .compiled
-            .accepted_location
-            .as_ref()
-            .is_none_or(|re| answer.location().is_some_and(|l| re.is_match(l)));
+        let location_ok =
+            self.compiled.accepted_location.as_ref().is_none_or(|re| answer.location().is_some_and(|l| re.is_match(l)));
         let rejected = self.compiled.rejected_body.as_ref().is_some_and(|re| re.is_match(&answer.body));
         status_ok && json_ok && body_ok && location_ok && !rejected
     }
@@ -149,7 +151,11 @@ impl Profile {
     }
 }
 
-
 fn html_unescape(text: &str) -> String {
-    text.replace("&#39;", "'").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

@@ -97,7 +97,9 @@ impl Profile {
         if reading.accepted {
             return match outcome {
                 ExpectedOutcome::Accept => judgement(Verdict::Pass, "accepted".into()),
-                ExpectedOutcome::Acceptable => judgement(Verdict::Pass, "accepted (acceptable: the spec leaves it open)".into()),
+                ExpectedOutcome::Acceptable => {
+                    judgement(Verdict::Pass, "accepted (acceptable: the spec leaves it open)".into())
+                }
                 ExpectedOutcome::Reject => match self.gap_reason(scenario) {
                     Some(reason) => judgement(Verdict::KnownGap, format!("accepted; known gap: {reason}")),
                     None => judgement(
@@ -115,11 +117,12 @@ impl Profile {
             );
         }
         match seen {
-            Some(code) if expected_codes.iter().any(|c| c == code) => judgement(Verdict::Pass, format!("rejected with {code}")),
-            Some(code) if expected_codes.is_empty() => judgement(
-                Verdict::PassGeneric,
-                format!("rejected with {code}; the profile maps no code to {class}"),
-            ),
+            Some(code) if expected_codes.iter().any(|c| c == code) => {
+                judgement(Verdict::Pass, format!("rejected with {code}"))
+            }
+            Some(code) if expected_codes.is_empty() => {
+                judgement(Verdict::PassGeneric, format!("rejected with {code}; the profile maps no code to {class}"))
+            }
             Some(code) => judgement(
                 Verdict::Mismatch,
                 format!(

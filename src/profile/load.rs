@@ -141,7 +141,10 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
             return Err(invalid(
                 value_line(text, &entry.code),
                 &format!("code[{i}].reason"),
-                format!("'{}' is not triggerable, so it needs a reason (hint: reason = \"SP-side configuration\")", entry.code),
+                format!(
+                    "'{}' is not triggerable, so it needs a reason (hint: reason = \"SP-side configuration\")",
+                    entry.code
+                ),
             ));
         }
     }
@@ -178,13 +181,21 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
     };
     let answer = &file.answer;
     let mut compiled = Compiled {
-        accepted_body: answer.accepted_body_regex.as_deref().map(|p| regex("answer.accepted-body-regex", p)).transpose()?,
+        accepted_body: answer
+            .accepted_body_regex
+            .as_deref()
+            .map(|p| regex("answer.accepted-body-regex", p))
+            .transpose()?,
         accepted_location: answer
             .accepted_location_regex
             .as_deref()
             .map(|p| regex("answer.accepted-location-regex", p))
             .transpose()?,
-        rejected_body: answer.rejected_body_regex.as_deref().map(|p| regex("answer.rejected-body-regex", p)).transpose()?,
+        rejected_body: answer
+            .rejected_body_regex
+            .as_deref()
+            .map(|p| regex("answer.rejected-body-regex", p))
+            .transpose()?,
         ..Compiled::default()
     };
     for (i, pattern) in answer.code_body_regex.iter().enumerate() {
@@ -209,16 +220,12 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
         }
     }
     for (i, entry) in file.codes.iter().enumerate() {
-        let patterns = entry
-            .patterns
-            .iter()
-            .map(|p| regex(&format!("code[{i}].patterns"), p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let patterns =
+            entry.patterns.iter().map(|p| regex(&format!("code[{i}].patterns"), p)).collect::<Result<Vec<_>, _>>()?;
         compiled.entry_patterns.push(patterns);
     }
     Ok(Profile { name: name.to_owned(), origin: origin.to_owned(), file, compiled })
 }
-
 
 /// The first line that contains `value`, or 1.
 fn value_line(text: &str, value: &str) -> usize {

@@ -128,7 +128,9 @@ impl RunArgs {
             reports.push(match pair[0].as_str() {
                 "json" => ReportTarget::Json(file),
                 "junit" => ReportTarget::Junit(file),
-                other => bail!("--report {other:?}: the format is `json` or `junit` (hint: --report junit results.xml)"),
+                other => {
+                    bail!("--report {other:?}: the format is `json` or `junit` (hint: --report junit results.xml)")
+                }
             });
         }
         let mut user = User { name_id: self.name_id.clone(), ..User::default() };

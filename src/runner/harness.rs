@@ -68,7 +68,11 @@ pub struct FormPost {
 impl FormPost {
     /// `application/x-www-form-urlencoded` body (or query string) of the fields, as a browser sends it.
     pub fn form_body(&self) -> String {
-        self.fields.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect::<Vec<_>>().join("&")
+        self.fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     /// The value of one field, if present.
@@ -97,7 +101,11 @@ impl TestIdp {
     }
 
     /// Built-ins plus a user's directories of scenarios, profiles and key sets.
-    pub fn with_dirs(scenarios: Option<&Path>, profiles: Option<&Path>, keys: Option<&Path>) -> Result<Self, HarnessError> {
+    pub fn with_dirs(
+        scenarios: Option<&Path>,
+        profiles: Option<&Path>,
+        keys: Option<&Path>,
+    ) -> Result<Self, HarnessError> {
         Ok(TestIdp {
             scenarios: ScenarioSet::load(scenarios)?,
             profiles: ProfileSet::load(profiles)?,
@@ -152,7 +160,8 @@ impl TestIdp {
         let scenario = self.scenario(id)?;
         let reading = profile.read(answer);
         let judgement = profile.judge(scenario, &reading);
-        let mut outcome = Outcome::without_answer(scenario, judgement.expected_codes, judgement.verdict, judgement.detail);
+        let mut outcome =
+            Outcome::without_answer(scenario, judgement.expected_codes, judgement.verdict, judgement.detail);
         outcome.statuses = vec![answer.status];
         outcome.accepted = Some(reading.accepted);
         outcome.code = reading.code.clone();

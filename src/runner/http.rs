@@ -123,10 +123,8 @@ impl Browser {
             .collect();
         let body = encoded.join("&");
         match message.method {
-            HttpMethod::Post => self.fetch(
-                self.agent.post(acs_url).set("Content-Type", "application/x-www-form-urlencoded"),
-                Some(&body),
-            ),
+            HttpMethod::Post => self
+                .fetch(self.agent.post(acs_url).set("Content-Type", "application/x-www-form-urlencoded"), Some(&body)),
             HttpMethod::Get => {
                 let separator = if acs_url.contains('?') { '&' } else { '?' };
                 self.fetch(self.agent.get(&format!("{acs_url}{separator}{body}")), None)
@@ -148,22 +146,16 @@ impl Browser {
         let headers = response
             .headers_names()
             .into_iter()
-            .flat_map(|name| {
-                response.all(&name).into_iter().map(|v| (name.clone(), v.to_owned())).collect::<Vec<_>>()
-            })
+            .flat_map(|name| response.all(&name).into_iter().map(|v| (name.clone(), v.to_owned())).collect::<Vec<_>>())
             .collect();
         let mut bytes = Vec::new();
-        response
-            .into_reader()
-            .take(BODY_LIMIT)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::TimedOut || e.kind() == std::io::ErrorKind::WouldBlock {
-                    HttpError::Timeout(format!("{url}: reading the answer: {e}"))
-                } else {
-                    HttpError::Unreachable(format!("{url}: reading the answer: {e}"))
-                }
-            })?;
+        response.into_reader().take(BODY_LIMIT).read_to_end(&mut bytes).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut || e.kind() == std::io::ErrorKind::WouldBlock {
+                HttpError::Timeout(format!("{url}: reading the answer: {e}"))
+            } else {
+                HttpError::Unreachable(format!("{url}: reading the answer: {e}"))
+            }
+        })?;
         Ok(Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
     }
 }
@@ -181,15 +173,18 @@ fn transport_error(url: &str, error: &ureq::Transport) -> HttpError {
 }
 
 /// ID, AssertionConsumerServiceURL and Issuer of an AuthnRequest.
-fn parse_authn_request(xml: &str, relay_state: Option<String>, binding: &'static str) -> Result<LoginRequest, HttpError> {
-    let root = crate::xml::parse(xml).map_err(|e| HttpError::Unexpected(format!("the AuthnRequest is not XML: {e}")))?;
+fn parse_authn_request(
+    xml: &str,
+    relay_state: Option<String>,
+    binding: &'static str,
+) -> Result<LoginRequest, HttpError> {
+    let root =
+        crate::xml::parse(xml).map_err(|e| HttpError::Unexpected(format!("the AuthnRequest is not XML: {e}")))?;
     if root.local_name() != "AuthnRequest" {
         return Err(HttpError::Unexpected(format!("the SAMLRequest is a {}, not an AuthnRequest", root.local_name())));
     }
-    let request_id = root
-        .get_attr("ID")
-        .ok_or_else(|| HttpError::Unexpected("the AuthnRequest has no ID".into()))?
-        .to_owned();
+    let request_id =
+        root.get_attr("ID").ok_or_else(|| HttpError::Unexpected("the AuthnRequest has no ID".into()))?.to_owned();
     Ok(LoginRequest {
         request_id,
         acs_url: root.get_attr("AssertionConsumerServiceURL").map(str::to_owned),
@@ -212,7 +207,6 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-
 /// The hidden inputs of the first HTML form in `body` (an auto-POST page), if there is one.
 fn form_fields(body: &str) -> Option<Vec<(String, String)>> {
     let lower = body.to_ascii_lowercase();
@@ -221,7 +215,8 @@ fn form_fields(body: &str) -> Option<Vec<(String, String)>> {
     let form = &body[start..end];
     let re = regex::Regex::new(r#"(?is)<input\b([^>]*)>"#).expect("a constant regex");
     let attr = |tag: &str, name: &str| {
-        let re = regex::Regex::new(&format!(r#"(?is)\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)')"#)).expect("a constant regex");
+        let re =
+            regex::Regex::new(&format!(r#"(?is)\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)')"#)).expect("a constant regex");
         re.captures(tag).and_then(|c| c.get(1).or_else(|| c.get(2))).map(|m| html_unescape(m.as_str()))
     };
     let fields = re

@@ -62,7 +62,12 @@ pub enum SnapshotStatus {
 
 impl Outcome {
     /// An outcome with no answer (skipped, or an error before or during delivery).
-    pub(crate) fn without_answer(scenario: &Scenario, expected_codes: Vec<String>, verdict: Verdict, detail: String) -> Self {
+    pub(crate) fn without_answer(
+        scenario: &Scenario,
+        expected_codes: Vec<String>,
+        verdict: Verdict,
+        detail: String,
+    ) -> Self {
         Outcome {
             scenario: scenario.id.clone(),
             expected: expectation(scenario),

@@ -12,7 +12,8 @@ use crate::profile::Verdict;
 pub fn table(report: &RunReport) -> String {
     let width = report.outcomes.iter().map(|o| o.scenario.len()).max().unwrap_or(8).max(8);
     let verdict_width = 12;
-    let mut out = format!("{:width$}  {:verdict_width$}  {:8}  {:28}  DETAIL\n", "SCENARIO", "VERDICT", "STATUS", "CODE");
+    let mut out =
+        format!("{:width$}  {:verdict_width$}  {:8}  {:28}  DETAIL\n", "SCENARIO", "VERDICT", "STATUS", "CODE");
     for o in &report.outcomes {
         let statuses = o.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
         let code = o.code.as_deref().map_or_else(|| "-".to_owned(), |c| shorten(c, 28));
@@ -20,7 +21,10 @@ pub fn table(report: &RunReport) -> String {
         let mut detail = o.detail.clone();
         match &o.snapshot {
             SnapshotStatus::Changed(diff) => {
-                detail.push_str(&format!("\n{:width$}  snapshot changed (.snap.new written; --accept records it):\n", ""));
+                detail.push_str(&format!(
+                    "\n{:width$}  snapshot changed (.snap.new written; --accept records it):\n",
+                    ""
+                ));
                 for line in diff.lines() {
                     detail.push_str(&format!("{:width$}    {line}\n", ""));
                 }

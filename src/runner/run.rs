@@ -216,8 +216,9 @@ fn login_and_deliver(
         relay_state,
         sign_parts: None,
     };
-    let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random())
-        .map_err(|e| (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone()))?;
+    let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random()).map_err(|e| {
+        (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone())
+    })?;
     let mut statuses = Vec::new();
     let mut last = None;
     for _ in 0..generated.message.repeat.max(1) {
@@ -233,7 +234,12 @@ fn login_and_deliver(
     Ok(Delivered { statuses, answer, login })
 }
 
-fn deliver_and_judge(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore, expected_codes: Vec<String>) -> Outcome {
+fn deliver_and_judge(
+    config: &RunConfig,
+    scenario: &Scenario,
+    keys: &mut KeyStore,
+    expected_codes: Vec<String>,
+) -> Outcome {
     let error = |e: HttpError, statuses: Vec<u16>, login: Option<String>| {
         let mut outcome = Outcome::without_answer(scenario, expected_codes.clone(), Verdict::Error, e.to_string());
         outcome.unreachable = e.is_unreachable();
@@ -246,7 +252,9 @@ fn deliver_and_judge(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStor
     let mut earlier_statuses = Vec::new();
     for earlier in scenario.earlier_logins() {
         match login_and_deliver(config, &browser, &earlier, keys) {
-            Ok(delivered) if config.profile.read(&delivered.answer).accepted => earlier_statuses.extend(delivered.statuses),
+            Ok(delivered) if config.profile.read(&delivered.answer).accepted => {
+                earlier_statuses.extend(delivered.statuses)
+            }
             Ok(delivered) => {
                 let mut statuses = earlier_statuses;
                 statuses.extend(delivered.statuses);

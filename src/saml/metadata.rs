@@ -35,9 +35,9 @@ impl<'a> IdpMetadata<'a> {
     pub fn to_element(&self) -> Element {
         let keys = self.signing_certificates.iter().map(|cert| {
             Element::new("md:KeyDescriptor").attr("use", "signing").child(
-                Element::new("ds:KeyInfo").ns("ds", DSIG_NS).child(
-                    Element::new("ds:X509Data").child(Element::new("ds:X509Certificate").text(*cert)),
-                ),
+                Element::new("ds:KeyInfo")
+                    .ns("ds", DSIG_NS)
+                    .child(Element::new("ds:X509Data").child(Element::new("ds:X509Certificate").text(*cert))),
             )
         });
         let formats = [NAMEID_EMAIL, NAMEID_PERSISTENT, NAMEID_TRANSIENT, NAMEID_UNSPECIFIED]
@@ -46,17 +46,14 @@ impl<'a> IdpMetadata<'a> {
         let endpoints = self.sso_bindings.iter().map(|binding| {
             Element::new("md:SingleSignOnService").attr("Binding", *binding).attr("Location", &self.idp.sso_url)
         });
-        Element::new("md:EntityDescriptor")
-            .ns("md", METADATA_NS)
-            .attr("entityID", &self.idp.entity_id)
-            .child(
-                Element::new("md:IDPSSODescriptor")
-                    .attr("WantAuthnRequestsSigned", self.want_authn_requests_signed.to_string())
-                    .attr("protocolSupportEnumeration", PROTOCOL_NS)
-                    .children(keys)
-                    .children(formats)
-                    .children(endpoints),
-            )
+        Element::new("md:EntityDescriptor").ns("md", METADATA_NS).attr("entityID", &self.idp.entity_id).child(
+            Element::new("md:IDPSSODescriptor")
+                .attr("WantAuthnRequestsSigned", self.want_authn_requests_signed.to_string())
+                .attr("protocolSupportEnumeration", PROTOCOL_NS)
+                .children(keys)
+                .children(formats)
+                .children(endpoints),
+        )
     }
 
     /// The metadata document as text.
@@ -116,8 +113,7 @@ impl SpMetadata {
     /// Read an SP metadata file.
     pub fn from_file(path: &Path) -> Result<Self, MetadataError> {
         let shown = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| MetadataError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| MetadataError::Io { path: shown.clone(), source })?;
         Self::from_xml(&text, &shown)
     }
 

@@ -10,7 +10,9 @@ pub mod names;
 mod signing;
 mod write;
 
-pub use binding::{auto_post_form, form_decode, post_decode, post_encode, redirect_decode, redirect_encode, DecodeError, INFLATE_LIMIT};
+pub use binding::{
+    auto_post_form, form_decode, post_decode, post_encode, redirect_decode, redirect_encode, DecodeError, INFLATE_LIMIT,
+};
 pub use build::{
     build_response, IdpSettings, SpTarget, User, DEFAULT_ACS_URL, DEFAULT_IDP_ENTITY_ID, DEFAULT_IDP_SSO_URL,
     DEFAULT_SP_ENTITY_ID,

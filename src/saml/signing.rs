@@ -68,12 +68,8 @@ pub fn sign_element(
     options: &SignOptions,
 ) -> Result<SignedResponse, DsigError> {
     if parts.assertion() {
-        let assertion_paths: Vec<usize> = root
-            .child_elements()
-            .enumerate()
-            .filter(|(_, e)| e.local_name() == "Assertion")
-            .map(|(i, _)| i)
-            .collect();
+        let assertion_paths: Vec<usize> =
+            root.child_elements().enumerate().filter(|(_, e)| e.local_name() == "Assertion").map(|(i, _)| i).collect();
         for index in assertion_paths {
             sign_enveloped(&mut root, &[index], key, options)?;
         }

@@ -127,9 +127,8 @@ pub fn apply_build_edits(response: &mut Response, edits: &BuildEdits, now: Offse
 }
 
 fn set_issuers(response: &mut Response, value: impl Fn(&str) -> String) {
-    for issuer in std::iter::once(&mut response.issuer)
-        .chain(response.assertions.iter_mut().map(|a| &mut a.issuer))
-        .flatten()
+    for issuer in
+        std::iter::once(&mut response.issuer).chain(response.assertions.iter_mut().map(|a| &mut a.issuer)).flatten()
     {
         issuer.value = value(&issuer.value);
     }

@@ -141,7 +141,8 @@ xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:Issuer>https://idp.ex
     fn slo_by_get_is_deflated_as_http_redirect() {
         use std::io::Read;
         let xml = "<samlp:LogoutResponse>x</samlp:LogoutResponse>";
-        let choices = DeliveryChoices { endpoint: Endpoint::Slo, method: HttpMethod::Get, ..DeliveryChoices::default() };
+        let choices =
+            DeliveryChoices { endpoint: Endpoint::Slo, method: HttpMethod::Get, ..DeliveryChoices::default() };
         let message = encode_message(xml, &choices, None);
         let bytes = BASE64.decode(&message.fields[0].1).unwrap();
         let mut inflated = String::new();

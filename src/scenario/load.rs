@@ -122,8 +122,8 @@ impl ScenarioSet {
         if let Some(dir) = dir {
             let path = dir.join(format!("{id}.toml"));
             if path.is_file() {
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
                 return parse_scenario(id, &path.display().to_string(), &text);
             }
         }
@@ -194,7 +194,8 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
             return Err(invalid(
                 key_line(text, "expect.outcome"),
                 "expect.class",
-                "a scenario that expects `reject` must name its failure class (hint: class = \"audience-mismatch\")".into(),
+                "a scenario that expects `reject` must name its failure class (hint: class = \"audience-mismatch\")"
+                    .into(),
             ))
         }
         (ExpectedOutcome::Accept, Some(class)) => {

@@ -17,13 +17,13 @@ mod request;
 mod sps;
 mod users;
 
+pub use crate::pipeline::logout_response;
 pub use app::{serve, StartError};
 pub use arm::{ArmRequest, Armory, ARM_LIMIT};
 pub use cli::ServeArgs;
 pub use client::{arm_remote, ClientError};
 pub use config::{ConfigError, ServeConfig, SpEntry};
 pub use error::ServeError;
-pub use crate::pipeline::logout_response;
 pub use logout::{parse_logout_request, LogoutRequest};
 pub use query::{form_decode, parse_pairs, RawPair};
 pub use request::{

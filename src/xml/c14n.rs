@@ -23,8 +23,7 @@ pub fn exclusive_c14n(root: &Element, apex: &[usize], inclusive_prefixes: &[&str
         apply_declarations(&mut scope, element);
         element = element.child_elements().nth(index).ok_or_else(|| XmlError::NoSuchElement(apex.to_vec()))?;
     }
-    let inclusive: Vec<&str> =
-        inclusive_prefixes.iter().map(|p| if *p == "#default" { "" } else { p }).collect();
+    let inclusive: Vec<&str> = inclusive_prefixes.iter().map(|p| if *p == "#default" { "" } else { p }).collect();
     let mut out = String::with_capacity(4096);
     write_element(element, &scope, &Scope::new(), &inclusive, &mut out);
     Ok(out)

@@ -1,3 +1,3 @@
 //! Helpers shared by the integration tests (`mod support;`).
-pub mod sp;
 pub mod server;
+pub mod sp;

@@ -104,4 +104,3 @@ pub fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
         body: response.into_string().unwrap(),
     }
 }
-

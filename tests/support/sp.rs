@@ -64,10 +64,9 @@ impl SpKind {
     fn interpreter(self) -> String {
         match self {
             SpKind::Python3Saml => python_interpreter(),
-            SpKind::NodeSaml => std::env::var("MOCKIDP_NODE")
-                .ok()
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "node".to_string()),
+            SpKind::NodeSaml => {
+                std::env::var("MOCKIDP_NODE").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "node".to_string())
+            }
         }
     }
 
@@ -75,13 +74,9 @@ impl SpKind {
     /// (`.ci/install-deps` installs all of it).
     pub fn available(self) -> Result<(), String> {
         let (program, args): (String, Vec<String>) = match self {
-            SpKind::Python3Saml => (
-                python_interpreter(),
-                vec![
-                    "-c".into(),
-                    "import onelogin.saml2.auth, xmlsec, lxml".into(),
-                ],
-            ),
+            SpKind::Python3Saml => {
+                (python_interpreter(), vec!["-c".into(), "import onelogin.saml2.auth, xmlsec, lxml".into()])
+            }
             SpKind::NodeSaml => {
                 let module = sp_dir().join("node-saml/node_modules/@node-saml/node-saml");
                 if !module.is_dir() {
@@ -101,10 +96,7 @@ impl SpKind {
             .output()
         {
             Ok(out) if out.status.success() => Ok(()),
-            Ok(out) => Err(format!(
-                "{program} {args:?} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            )),
+            Ok(out) => Err(format!("{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim())),
             Err(e) => Err(format!("cannot run {program}: {e}")),
         }
     }
@@ -117,9 +109,7 @@ impl fmt::Display for SpKind {
 }
 
 fn sp_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("sp")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("sp")
 }
 
 /// `MOCKIDP_PYTHON`, else `/usr/bin/python3` (Debian's, which has the
@@ -176,10 +166,7 @@ pub struct SpConfig {
 
 impl SpConfig {
     pub fn new(idp_cert_pem: impl Into<String>) -> Self {
-        SpConfig {
-            idp_cert_pem: idp_cert_pem.into(),
-            ..Default::default()
-        }
+        SpConfig { idp_cert_pem: idp_cert_pem.into(), ..Default::default() }
     }
 
     pub fn sp_entity_id(mut self, v: impl Into<String>) -> Self {
@@ -239,10 +226,7 @@ impl SpConfig {
     /// The config file's JSON.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
-        m.insert(
-            "idp_cert_pem".into(),
-            Value::from(self.idp_cert_pem.clone()),
-        );
+        m.insert("idp_cert_pem".into(), Value::from(self.idp_cert_pem.clone()));
         fn put<T: Into<Value> + Clone>(m: &mut Map<String, Value>, k: &str, v: &Option<T>) {
             if let Some(v) = v {
                 m.insert(k.to_string(), v.clone().into());
@@ -251,35 +235,15 @@ impl SpConfig {
         put(&mut m, "sp_entity_id", &self.sp_entity_id);
         put(&mut m, "idp_entity_id", &self.idp_entity_id);
         put(&mut m, "idp_sso_url", &self.idp_sso_url);
-        put(
-            &mut m,
-            "want_assertions_signed",
-            &self.want_assertions_signed,
-        );
+        put(&mut m, "want_assertions_signed", &self.want_assertions_signed);
         put(&mut m, "want_messages_signed", &self.want_messages_signed);
         put(&mut m, "want_name_id", &self.want_name_id);
         put(&mut m, "strict", &self.strict);
-        put(
-            &mut m,
-            "reject_unsolicited_with_in_response_to",
-            &self.reject_unsolicited_with_in_response_to,
-        );
-        put(
-            &mut m,
-            "want_attribute_statement",
-            &self.want_attribute_statement,
-        );
+        put(&mut m, "reject_unsolicited_with_in_response_to", &self.reject_unsolicited_with_in_response_to);
+        put(&mut m, "want_attribute_statement", &self.want_attribute_statement);
         put(&mut m, "audience", &self.audience);
-        put(
-            &mut m,
-            "validate_in_response_to",
-            &self.validate_in_response_to,
-        );
-        put(
-            &mut m,
-            "accepted_clock_skew_ms",
-            &self.accepted_clock_skew_ms,
-        );
+        put(&mut m, "validate_in_response_to", &self.validate_in_response_to);
+        put(&mut m, "accepted_clock_skew_ms", &self.accepted_clock_skew_ms);
         for (k, v) in &self.extra {
             m.insert(k.clone(), v.clone());
         }
@@ -355,32 +319,21 @@ impl SpAnswer {
     /// The `errors` list as strings.
     pub fn errors(&self) -> Vec<String> {
         match self.json.get("errors") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string())
-                })
-                .collect(),
+            Some(Value::Array(a)) => {
+                a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect()
+            }
             _ => Vec::new(),
         }
     }
 
     /// python3-saml's symbolic validation code (e.g. `WRONG_AUDIENCE`), if any.
     pub fn code(&self) -> Option<String> {
-        self.json
-            .get("code")
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        self.json.get("code").and_then(Value::as_str).map(str::to_string)
     }
 
     /// A string field of an accepted answer (`name_id`, `session_index`, ...).
     pub fn str_field(&self, key: &str) -> Option<String> {
-        self.json
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_string)
+        self.json.get(key).and_then(Value::as_str).map(str::to_string)
     }
 
     pub fn name_id(&self) -> Option<String> {
@@ -390,14 +343,9 @@ impl SpAnswer {
     /// Values of one attribute of an accepted answer.
     pub fn attribute(&self, name: &str) -> Vec<String> {
         match self.json.get("attributes").and_then(|a| a.get(name)) {
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string())
-                })
-                .collect(),
+            Some(Value::Array(a)) => {
+                a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -422,13 +370,9 @@ pub struct HttpReply {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn make_tempdir() -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir =
-        std::env::temp_dir().join(format!("mockidp-sp-{}-{}-{}", std::process::id(), n, nanos));
+    let dir = std::env::temp_dir().join(format!("mockidp-sp-{}-{}-{}", std::process::id(), n, nanos));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
     dir
 }
@@ -474,10 +418,7 @@ impl SpApp {
                 loop {
                     match pipe.read(&mut buf) {
                         Ok(0) | Err(_) => break,
-                        Ok(n) => sink
-                            .lock()
-                            .unwrap()
-                            .push_str(&String::from_utf8_lossy(&buf[..n])),
+                        Ok(n) => sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n])),
                     }
                 }
             });
@@ -527,20 +468,9 @@ impl SpApp {
             ),
         };
 
-        let agent = ureq::AgentBuilder::new()
-            .redirects(0)
-            .timeout(HTTP_TIMEOUT)
-            .build();
+        let agent = ureq::AgentBuilder::new().redirects(0).timeout(HTTP_TIMEOUT).build();
 
-        SpApp {
-            kind,
-            base_url,
-            config,
-            child,
-            tempdir,
-            stderr,
-            agent,
-        }
+        SpApp { kind, base_url, config, child, tempdir, stderr, agent }
     }
 
     /// `http://127.0.0.1:PORT/acs`: the Destination / Recipient to use.
@@ -603,9 +533,7 @@ impl SpApp {
         };
         let r = self.get(&path);
         assert_eq!(r.status, 302, "{}: GET /login: {}", self.kind, r.body);
-        let location = r
-            .location
-            .unwrap_or_else(|| panic!("{}: GET /login without Location", self.kind));
+        let location = r.location.unwrap_or_else(|| panic!("{}: GET /login without Location", self.kind));
         let query = location.split_once('?').map(|(_, q)| q).unwrap_or("");
         let params = parse_query(query);
         let saml_request = params
@@ -613,15 +541,11 @@ impl SpApp {
             .find(|(k, _)| k == "SAMLRequest")
             .map(|(_, v)| v.clone())
             .unwrap_or_else(|| panic!("{}: no SAMLRequest in {location}", self.kind));
-        let saml_request_xml = inflate_redirect_param(&saml_request)
-            .unwrap_or_else(|e| panic!("{}: bad SAMLRequest: {e}", self.kind));
-        let request_id = root_attribute(&saml_request_xml, "ID").unwrap_or_else(|| {
-            panic!("{}: AuthnRequest without ID: {saml_request_xml}", self.kind)
-        });
-        let relay_state = params
-            .iter()
-            .find(|(k, _)| k == "RelayState")
-            .map(|(_, v)| v.clone());
+        let saml_request_xml =
+            inflate_redirect_param(&saml_request).unwrap_or_else(|e| panic!("{}: bad SAMLRequest: {e}", self.kind));
+        let request_id = root_attribute(&saml_request_xml, "ID")
+            .unwrap_or_else(|| panic!("{}: AuthnRequest without ID: {saml_request_xml}", self.kind));
+        let relay_state = params.iter().find(|(k, _)| k == "RelayState").map(|(_, v)| v.clone());
         let cookie = r
             .set_cookie
             .iter()
@@ -629,13 +553,7 @@ impl SpApp {
             .map(str::trim)
             .find(|c| c.starts_with(&format!("{REQUEST_ID_COOKIE}=")))
             .map(str::to_string);
-        Login {
-            request_id,
-            saml_request_xml,
-            relay_state,
-            cookie,
-            location,
-        }
+        Login { request_id, saml_request_xml, relay_state, cookie, location }
     }
 
     /// SP-initiated logout (`GET /logout`) of the default user (alice@example.com).
@@ -665,11 +583,8 @@ impl SpApp {
 
     /// POST form fields to /slo (form-encoded), as the HTTP-POST binding would.
     pub fn post_slo(&self, fields: &[(&str, &str)], cookie: Option<&str>) -> SpAnswer {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body =
+            fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
         let url = self.slo_url();
         let mut req = self.agent.post(&url).set("Content-Type", "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
@@ -701,22 +616,13 @@ impl SpApp {
         relay_state: &str,
         cookie: Option<&str>,
     ) -> SpAnswer {
-        self.post_acs_fields(
-            &[
-                ("SAMLResponse", saml_response_b64),
-                ("RelayState", relay_state),
-            ],
-            cookie,
-        )
+        self.post_acs_fields(&[("SAMLResponse", saml_response_b64), ("RelayState", relay_state)], cookie)
     }
 
     /// POST any form fields to /acs (form-encoded).
     pub fn post_acs_fields(&self, fields: &[(&str, &str)], cookie: Option<&str>) -> SpAnswer {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body =
+            fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
         self.post_acs_form(&body, "application/x-www-form-urlencoded", cookie)
     }
 
@@ -736,11 +642,7 @@ impl SpApp {
     }
 
     pub fn get_acs_with_cookie(&self, query: &str, cookie: Option<&str>) -> SpAnswer {
-        let url = if query.is_empty() {
-            self.acs_url()
-        } else {
-            format!("{}?{}", self.acs_url(), query)
-        };
+        let url = if query.is_empty() { self.acs_url() } else { format!("{}?{}", self.acs_url(), query) };
         let mut req = self.agent.get(&url);
         if let Some(c) = cookie {
             req = req.set("Cookie", c);
@@ -763,9 +665,7 @@ fn start_failed(
     std::thread::sleep(Duration::from_millis(200));
     let err = stderr.lock().unwrap().clone();
     let _ = std::fs::remove_dir_all(tempdir);
-    panic!(
-        "{kind} SP app did not start ({why}); exit: {status:?}\nconfig: {config}\nstderr:\n{err}"
-    );
+    panic!("{kind} SP app did not start ({why}); exit: {status:?}\nconfig: {config}\nstderr:\n{err}");
 }
 
 impl Drop for SpApp {
@@ -790,31 +690,15 @@ fn into_reply(result: Result<ureq::Response, ureq::Error>, url: &str) -> HttpRep
     let status = r.status();
     let content_type = r.header("Content-Type").map(str::to_string);
     let location = r.header("Location").map(str::to_string);
-    let set_cookie = r
-        .all("Set-Cookie")
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    let body = r
-        .into_string()
-        .unwrap_or_else(|e| panic!("{url}: reading body: {e}"));
-    HttpReply {
-        status,
-        content_type,
-        location,
-        set_cookie,
-        body,
-    }
+    let set_cookie = r.all("Set-Cookie").into_iter().map(str::to_string).collect();
+    let body = r.into_string().unwrap_or_else(|e| panic!("{url}: reading body: {e}"));
+    HttpReply { status, content_type, location, set_cookie, body }
 }
 
 fn into_answer(result: Result<ureq::Response, ureq::Error>, url: &str) -> SpAnswer {
     let reply = into_reply(result, url);
     let json = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-    SpAnswer {
-        status: reply.status,
-        json,
-        body: reply.body,
-    }
+    SpAnswer { status: reply.status, json, body: reply.body }
 }
 
 /// application/x-www-form-urlencoded encoding of one name or value.
@@ -822,9 +706,7 @@ pub fn form_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3 / 2);
     for &b in s.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -872,13 +754,10 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 /// HTTP-Redirect binding decoding: base64, then raw DEFLATE.
 pub fn inflate_redirect_param(b64: &str) -> Result<String, String> {
     let compact: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|e| format!("base64: {e}"))?;
+    let raw =
+        base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).map_err(|e| format!("base64: {e}"))?;
     let mut xml = String::new();
-    flate2::read::DeflateDecoder::new(&raw[..])
-        .read_to_string(&mut xml)
-        .map_err(|e| format!("inflate: {e}"))?;
+    flate2::read::DeflateDecoder::new(&raw[..]).read_to_string(&mut xml).map_err(|e| format!("inflate: {e}"))?;
     Ok(xml)
 }
 
