@@ -30,14 +30,25 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// `mockidp run` with the environment the test runs in (snapshots frozen in CI).
 fn mockidp_run(app: &SpApp, snapshots: &Path, extra: &[&str]) -> Output {
+    mockidp_run_with(app, snapshots, extra, None)
+}
+
+/// `mockidp run` with `CI` and `INSTA_UPDATE` as given (`None`: inherited, `Some([])`: unset).
+fn mockidp_run_with(app: &SpApp, snapshots: &Path, extra: &[&str], env: Option<&[(&str, &str)]>) -> Output {
     let (acs, login) = (app.acs_url(), format!("{}/login", app.base_url));
     let mut args =
         vec!["run", "--profile", app.kind.library(), "--acs-url", &acs, "--login-url", &login, "--jobs", "6"];
     let snapshots = snapshots.to_str().unwrap();
     args.extend(["--snapshots", snapshots]);
     args.extend(extra);
-    Command::new(env!("CARGO_BIN_EXE_mockidp")).args(&args).output().unwrap()
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mockidp"));
+    command.args(&args);
+    if let Some(env) = env {
+        command.env_remove("CI").env_remove("INSTA_UPDATE").envs(env.iter().copied());
+    }
+    command.output().unwrap()
 }
 
 fn scenario_ids() -> Vec<String> {
@@ -142,6 +153,30 @@ start the SP app and run `mockidp run --profile {} --acs-url URL/acs --login-url
     assert_eq!(accepted.status.code(), Some(0), "{}", text(&accepted.stdout));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
     assert!(!folder.join("valid.snap.new").exists());
+
+    // Snapshots fail closed: with none committed, CI (or INSTA_UPDATE=no) fails the run, names the
+    // missing ones and writes them as .snap.new only; locally they are recorded.
+    let picked = ["--scenario", "valid", "--scenario", "wrong-audience"];
+    for (mode, env) in [("ci", [("CI", "true")]), ("insta-no", [("INSTA_UPDATE", "no")])] {
+        let empty = dir.join(format!("empty-{mode}"));
+        let frozen = mockidp_run_with(&app, &empty, &picked, Some(&env));
+        let out = text(&frozen.stdout);
+        assert_eq!(frozen.status.code(), Some(1), "{mode}: {out}");
+        assert!(out.contains("2 missing (valid, wrong-audience)"), "{mode}: {out}");
+        let folder = empty.join(kind.library());
+        for id in ["valid", "wrong-audience"] {
+            assert!(folder.join(format!("{id}.snap.new")).is_file(), "{mode}: {id}.snap.new");
+            assert!(!folder.join(format!("{id}.snap")).exists(), "{mode}: nothing recorded");
+        }
+    }
+    let local_dir = dir.join("empty-local");
+    let local = mockidp_run_with(&app, &local_dir, &picked, Some(&[]));
+    assert_eq!(local.status.code(), Some(0), "{}", text(&local.stdout));
+    assert!(text(&local.stdout).contains("[new snapshot]"), "{}", text(&local.stdout));
+    assert!(local_dir.join(kind.library()).join("valid.snap").is_file());
+    // CI=false is not CI.
+    let not_ci = mockidp_run_with(&app, &dir.join("empty-not-ci"), &picked, Some(&[("CI", "false")]));
+    assert_eq!(not_ci.status.code(), Some(0), "{}", text(&not_ci.stdout));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::run::{run, RunConfig};
-use super::snapshot::SnapshotConfig;
+use super::snapshot::{SnapshotConfig, SnapshotMode};
 use super::EXIT_CODES_HELP;
 use crate::profile::{coverage_table, glob_match, ProfileSet};
 use crate::saml::{IdpSettings, User};
@@ -149,7 +149,8 @@ impl RunArgs {
             jobs: self.jobs,
             timeout: Duration::from_secs(self.timeout),
             sp_uses_scenario_metadata: self.sp_uses_scenario_metadata,
-            snapshots: (!self.no_snapshots).then_some(SnapshotConfig { dir: self.snapshots, accept: self.accept }),
+            snapshots: (!self.no_snapshots)
+                .then_some(SnapshotConfig { dir: self.snapshots, mode: SnapshotMode::from_env(self.accept) }),
         };
         Ok((config, reports))
     }

@@ -16,7 +16,7 @@ pub use http::{HttpError, LoginRequest};
 pub use outcome::{Outcome, SnapshotStatus, BODY_EXCERPT};
 pub use report::{json, junit, summary, table};
 pub use run::{run, run_one, RunConfig, RunReport, EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE};
-pub use snapshot::SnapshotConfig;
+pub use snapshot::{SnapshotConfig, SnapshotMode};
 
 /// The exit codes of `mockidp run`, for `--help`.
 pub const EXIT_CODES_HELP: &str = "Exit codes of `mockidp run`: 0 every scenario passed (pass, pass-generic, known-gap, \

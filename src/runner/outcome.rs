@@ -54,6 +54,8 @@ pub enum SnapshotStatus {
     Matched,
     /// No snapshot was stored; this one was recorded.
     New,
+    /// No snapshot was stored and snapshots are frozen (CI): written as `.snap.new`, a failure.
+    Missing,
     /// Differs from the stored snapshot (the diff); written beside it as `.snap.new`.
     Changed(String),
     /// Differed, and `--accept` recorded the new one.
@@ -87,9 +89,9 @@ impl Outcome {
         }
     }
 
-    /// Whether this outcome fails the run: a finding, a mismatch, or a changed snapshot.
+    /// Whether this outcome fails the run: a finding, a mismatch, or a changed or missing snapshot.
     pub fn fails(&self) -> bool {
-        self.verdict.is_failure() || matches!(self.snapshot, SnapshotStatus::Changed(_))
+        self.verdict.is_failure() || matches!(self.snapshot, SnapshotStatus::Changed(_) | SnapshotStatus::Missing)
     }
 
     /// The stable part of the outcome, as snapshot content: nothing that changes from run to

@@ -29,6 +29,9 @@ pub fn table(report: &RunReport) -> String {
                     detail.push_str(&format!("{:width$}    {line}\n", ""));
                 }
             }
+            SnapshotStatus::Missing => {
+                detail.push_str(" [snapshot missing: .snap.new written; snapshots are frozen in CI]")
+            }
             SnapshotStatus::New => detail.push_str(" [new snapshot]"),
             SnapshotStatus::Accepted => detail.push_str(" [snapshot updated]"),
             _ => {}
@@ -71,8 +74,14 @@ pub fn summary(report: &RunReport) -> String {
     .map(|v| format!("{} {}", report.count(v), v.name()))
     .collect();
     let changed = report.outcomes.iter().filter(|o| matches!(o.snapshot, SnapshotStatus::Changed(_))).count();
+    let missing: Vec<&str> =
+        report.outcomes.iter().filter(|o| o.snapshot == SnapshotStatus::Missing).map(|o| o.scenario.as_str()).collect();
+    let missing = match missing.len() {
+        0 => String::new(),
+        n => format!(", {n} missing ({})", missing.join(", ")),
+    };
     format!(
-        "{} scenarios against profile {}: {}; {changed} snapshot(s) changed; exit {}\n",
+        "{} scenarios against profile {}: {}; {changed} snapshot(s) changed{missing}; exit {}\n",
         report.outcomes.len(),
         report.profile,
         parts.join(", "),
@@ -121,9 +130,14 @@ pub fn junit(report: &RunReport) -> String {
                 s
             }
         };
-        if let (SnapshotStatus::Changed(diff), TestCaseStatus::Success { .. }) = (&o.snapshot, &status) {
+        let snapshot_failure = match &o.snapshot {
+            SnapshotStatus::Changed(diff) => Some(format!("snapshot changed:\n{diff}")),
+            SnapshotStatus::Missing => Some("snapshot missing (snapshots are frozen in CI)".to_owned()),
+            _ => None,
+        };
+        if let (Some(message), TestCaseStatus::Success { .. }) = (snapshot_failure, &status) {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!("snapshot changed:\n{diff}")).set_type("snapshot");
+            s.set_message(message).set_type("snapshot");
             status = s;
         }
         let mut case = TestCase::new(o.scenario.clone(), status);
