@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, GenerateOptions};
-use mockidp::saml::SignParts;
 use mockidp::scenario::ScenarioSet;
+use mockidp::scenario::SignParts;
 
 fn per_second(count: u32, elapsed: Duration) -> f64 {
     f64::from(count) / elapsed.as_secs_f64()

@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, scenario_metadata, GenerateOptions};
-use mockidp::saml::{auto_post_form, IdpMetadata, IdpSettings, SignParts, SpMetadata, SpTarget, User};
-use mockidp::scenario::ScenarioSet;
+use mockidp::saml::{auto_post_form, IdpMetadata, IdpSettings, SpMetadata, SpTarget, User};
+use mockidp::scenario::{ScenarioSet, SignParts};
 
 /// Exit code: success.
 const EXIT_OK: u8 = 0;
@@ -139,7 +139,7 @@ struct ScenarioArgs {
     #[arg(long = "attr", value_name = "NAME=VALUE")]
     attributes: Vec<String>,
     /// What to sign; defaults to the scenario's choice (both, for `valid`).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = sign_parts_parser())]
     sign: Option<SignParts>,
     /// The current time, RFC 3339 (with --seed, output is byte-identical from run to run).
     #[arg(long)]
@@ -326,4 +326,11 @@ fn scenario(args: ScenarioArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--sign`: the values `SignParts` names, listed in `--help`.
+fn sign_parts_parser() -> impl clap::builder::TypedValueParser<Value = SignParts> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(SignParts::ALL.map(SignParts::name))
+        .map(|name| name.parse::<SignParts>().expect("a possible value parses"))
 }

@@ -29,13 +29,14 @@ use std::sync::Mutex;
 use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, scenario_metadata, GenerateOptions};
+use mockidp::saml::binding::form_encode;
 use mockidp::saml::{IdpSettings, SpTarget};
 use mockidp::scenario::{
     BuildEdits, Endpoint, ExpectedOutcome, FailureClass, HttpMethod, Scenario, ScenarioSet, SignChoices, TamperEdits,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use support::sp::{form_encode, SpAnswer, SpApp, SpConfig, SpKind};
+use support::sp::{SpAnswer, SpApp, SpConfig, SpKind};
 
 /// How many scenarios run at once (each app serves requests concurrently).
 const WORKERS: usize = 8;
@@ -322,11 +323,7 @@ fn deliver(app: &SpApp, scenario: &Scenario, device: &str, keys: &mut KeyStore) 
     for _ in 0..message.repeat {
         answers.push(match message.method {
             HttpMethod::Post => app.post_acs_fields(&fields, Some(&cookie)),
-            HttpMethod::Get => {
-                let query =
-                    fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>();
-                app.get_acs_with_cookie(&query.join("&"), Some(&cookie))
-            }
+            HttpMethod::Get => app.get_acs_with_cookie(&form_encode(&fields), Some(&cookie)),
         });
     }
     Ok(answers)
@@ -354,11 +351,7 @@ fn deliver_logout_response(app: &SpApp, scenario: &Scenario, keys: &mut KeyStore
     for _ in 0..message.repeat {
         answers.push(match message.method {
             HttpMethod::Post => app.post_slo(&fields, cookie),
-            HttpMethod::Get => {
-                let query =
-                    fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>();
-                app.get_slo(&query.join("&"), cookie)
-            }
+            HttpMethod::Get => app.get_slo(&form_encode(&fields), cookie),
         });
     }
     Ok(answers)

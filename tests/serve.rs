@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
+use mockidp::saml::binding::{deflate, form_encode, percent_encode};
 use support::server::{Reply, Server};
-use support::sp::{form_encode, SpAnswer, SpApp, SpConfig, SpKind};
+use support::sp::{SpAnswer, SpApp, SpConfig, SpKind};
 
 fn default_cert() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/default/cert.pem")).unwrap()
@@ -218,8 +217,8 @@ fn idp_initiated_login_and_the_picker() {
     // IdP-initiated: python3-saml accepts unsolicited responses.
     let init = server.get(&format!(
         "/s/valid/init?sp={}&acs={}&user=bob",
-        form_encode(&app.entity_id()),
-        form_encode(&app.acs_url())
+        percent_encode(&app.entity_id()),
+        percent_encode(&app.acs_url())
     ));
     assert_eq!(init.status, 200, "{}", init.body);
     let (_, fields) = parse_form(&init.body);
@@ -234,10 +233,10 @@ fn idp_initiated_login_and_the_picker() {
     assert_eq!(page.status, 200, "{}", page.body);
     let (action, hidden) = parse_form(&page.body);
     assert_eq!(action, "/pick/continue");
-    let mut form: Vec<String> = hidden.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect();
-    form.push("scenario=wrong-audience".into());
-    form.push("user=carol".into());
-    let chosen = server.post(&action, "application/x-www-form-urlencoded", form.join("&").as_bytes());
+    let mut form = hidden.clone();
+    form.push(("scenario".into(), "wrong-audience".into()));
+    form.push(("user".into(), "carol".into()));
+    let chosen = server.post(&action, "application/x-www-form-urlencoded", form_encode(&form).as_bytes());
     assert_eq!(chosen.scenario.as_deref(), Some("wrong-audience"), "{}", chosen.body);
     let (_, fields) = parse_form(&chosen.body);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -261,10 +260,7 @@ fn metadata_endpoints() {
 }
 
 fn deflate_base64(data: &[u8]) -> String {
-    use std::io::Write;
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(data).unwrap();
-    BASE64.encode(encoder.finish().unwrap())
+    BASE64.encode(deflate(data))
 }
 
 fn authn_request(issuer: &str, acs: &str) -> String {
@@ -277,7 +273,7 @@ fn authn_request(issuer: &str, acs: &str) -> String {
 fn bad_input_gets_a_clear_4xx_and_the_server_stays_small() {
     let server = Server::start(&[]);
     let rss_before = server.rss_kib();
-    let redirect = |value: &str| server.get(&format!("/sso?SAMLRequest={}", form_encode(value)));
+    let redirect = |value: &str| server.get(&format!("/sso?SAMLRequest={}", percent_encode(value)));
     let cases: Vec<(&str, Reply, u16, &str)> = vec![
         ("no SAMLRequest", server.get("/sso"), 400, "no SAMLRequest"),
         ("invalid base64", redirect("%%%not base64%%%"), 400, "not valid base64"),
@@ -357,14 +353,14 @@ fn signed_query(xml: &str, key_set: &str) -> String {
     use rsa::signature::{SignatureEncoding, Signer};
     let mut query = format!(
         "SAMLRequest={}&RelayState={}&SigAlg={}",
-        form_encode(&deflate_base64(xml.as_bytes())),
-        form_encode("state 1"),
-        form_encode("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+        percent_encode(&deflate_base64(xml.as_bytes())),
+        percent_encode("state 1"),
+        percent_encode("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
     );
     let mut keys = mockidp::keys::KeyStore::new(None);
     let key = keys.load(key_set).unwrap().private_key.clone();
     let signature = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key).sign(query.as_bytes());
-    query.push_str(&format!("&Signature={}", form_encode(&BASE64.encode(signature.to_bytes()))));
+    query.push_str(&format!("&Signature={}", percent_encode(&BASE64.encode(signature.to_bytes()))));
     query
 }
 
@@ -389,10 +385,11 @@ fn configured_sps_are_checked_and_their_signatures_verified() {
     assert!(wrong_key.body.contains("does not verify"), "{}", wrong_key.body);
 
     let query = signed_query(&request, "rotated");
-    let tampered = query.replacen("RelayState=state+1", "RelayState=state+2", 1);
+    let tampered = query.replacen("RelayState=state%201", "RelayState=state%202", 1);
+    assert_ne!(tampered, query, "the RelayState was changed");
     assert_eq!(server.get(&format!("/sso?{tampered}")).status, 403);
 
-    let unsigned = server.get(&format!("/sso?SAMLRequest={}", form_encode(&deflate_base64(request.as_bytes()))));
+    let unsigned = server.get(&format!("/sso?SAMLRequest={}", percent_encode(&deflate_base64(request.as_bytes()))));
     assert_eq!(unsigned.status, 403, "{}", unsigned.body);
     assert!(unsigned.body.contains("AuthnRequestsSigned"), "{}", unsigned.body);
 
@@ -400,17 +397,17 @@ fn configured_sps_are_checked_and_their_signatures_verified() {
     let post = server.post(
         "/sso",
         "application/x-www-form-urlencoded",
-        format!("SAMLRequest={}", form_encode(&BASE64.encode(&plain_request))).as_bytes(),
+        format!("SAMLRequest={}", percent_encode(&BASE64.encode(&plain_request))).as_bytes(),
     );
     assert_eq!(post.status, 200, "HTTP-POST binding: {}", post.body);
 
     let other_acs = authn_request("https://plain.sp", "https://evil.example/acs");
-    let reply = server.get(&format!("/sso?SAMLRequest={}", form_encode(&deflate_base64(other_acs.as_bytes()))));
+    let reply = server.get(&format!("/sso?SAMLRequest={}", percent_encode(&deflate_base64(other_acs.as_bytes()))));
     assert_eq!(reply.status, 400);
     assert!(reply.body.contains("is not one of SP"), "{}", reply.body);
 
     let stranger = authn_request("https://stranger.sp", "https://stranger.sp/acs");
-    let reply = server.get(&format!("/sso?SAMLRequest={}", form_encode(&deflate_base64(stranger.as_bytes()))));
+    let reply = server.get(&format!("/sso?SAMLRequest={}", percent_encode(&deflate_base64(stranger.as_bytes()))));
     assert_eq!(reply.status, 404);
     assert!(reply.body.contains("unknown SP 'https://stranger.sp'"), "{}", reply.body);
     assert_eq!(server.arm(serde_json::json!({"sp": "https://stranger.sp", "scenario": "valid"})).status, 404);
@@ -428,7 +425,7 @@ fn logout_request(issuer: &str) -> String {
 fn logout_answer(server: &Server, path: &str) -> (String, String) {
     let query = format!(
         "SAMLRequest={}&RelayState=bye",
-        form_encode(&deflate_base64(logout_request("https://plain.sp").as_bytes()))
+        percent_encode(&deflate_base64(logout_request("https://plain.sp").as_bytes()))
     );
     let reply = server.get(&format!("{path}?{query}"));
     assert_eq!(reply.status, 200, "{path}: {}", reply.body);
@@ -465,12 +462,14 @@ fn single_logout_and_artifact_resolution() {
     let reply = server.post(
         "/slo",
         "application/x-www-form-urlencoded",
-        format!("SAMLResponse={}", form_encode(&BASE64.encode(sp_answer))).as_bytes(),
+        format!("SAMLResponse={}", percent_encode(&BASE64.encode(sp_answer))).as_bytes(),
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(reply.body.contains("logged out"));
-    let stranger = server
-        .get(&format!("/slo?SAMLRequest={}", form_encode(&deflate_base64(logout_request("https://x.sp").as_bytes()))));
+    let stranger = server.get(&format!(
+        "/slo?SAMLRequest={}",
+        percent_encode(&deflate_base64(logout_request("https://x.sp").as_bytes()))
+    ));
     assert_eq!(stranger.status, 404, "{}", stranger.body);
 
     let soap = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_ar1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><samlp:Artifact>AAQAAA==</samlp:Artifact></samlp:ArtifactResolve></soap:Body></soap:Envelope>"#;
@@ -505,7 +504,7 @@ fn signed_post_request(xml: &str, key_set: &str) -> String {
     let mut keys = mockidp::keys::KeyStore::new(None);
     mockidp::dsig::sign_enveloped(&mut root, &[], keys.load(key_set).unwrap(), &mockidp::dsig::SignOptions::default())
         .unwrap();
-    format!("SAMLRequest={}", form_encode(&BASE64.encode(mockidp::xml::to_document(&root))))
+    format!("SAMLRequest={}", percent_encode(&BASE64.encode(mockidp::xml::to_document(&root))))
 }
 
 #[test]
@@ -542,10 +541,10 @@ signing-certs = ["sp-signing.pem"]
     let armed =
         server.arm(serde_json::json!({"sp": "https://configured.sp", "scenario": "valid", "login_hint": "bob"}));
     assert_eq!(armed.status, 200, "{}", armed.body);
-    let plain = server.get(&format!("/sso?SAMLRequest={}", form_encode(&deflate_base64(request.as_bytes()))));
+    let plain = server.get(&format!("/sso?SAMLRequest={}", percent_encode(&deflate_base64(request.as_bytes()))));
     assert_eq!(plain.scenario.as_deref(), Some("wrong-audience"));
     let hinted =
-        server.get(&format!("/sso?SAMLRequest={}&login_hint=bob", form_encode(&deflate_base64(request.as_bytes()))));
+        server.get(&format!("/sso?SAMLRequest={}&login_hint=bob", percent_encode(&deflate_base64(request.as_bytes()))));
     assert_eq!(hinted.scenario.as_deref(), Some("valid"));
     let (_, fields) = parse_form(&hinted.body);
     let xml = String::from_utf8(BASE64.decode(&fields[0].1).unwrap()).unwrap();

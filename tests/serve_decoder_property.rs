@@ -2,13 +2,10 @@
 //! needs nightly): random bytes, and random mutations of a real AuthnRequest at each layer (query,
 //! base64, DEFLATE stream, XML). Nothing may panic, and what decodes must be an AuthnRequest.
 
-use std::io::Write;
-
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
-use mockidp::server::{decode_authn_request, parse_pairs, verify_redirect_signature, Binding};
+use mockidp::saml::binding::{deflate, parse_pairs};
+use mockidp::saml::{decode_authn_request, verify_redirect_signature, Binding};
 
 /// xorshift64*: a fixed, seeded sequence, so a failure reproduces.
 struct Rng(u64);
@@ -44,12 +41,6 @@ fn mutate(rng: &mut Rng, mut bytes: Vec<u8>) -> Vec<u8> {
         }
     }
     bytes
-}
-
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 fn check(value: &str) {

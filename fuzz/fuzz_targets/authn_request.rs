@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mockidp::server::{decode_authn_request, parse_authn_request, parse_pairs, verify_redirect_signature, Binding};
+use mockidp::saml::binding::parse_pairs;
+use mockidp::saml::{decode_authn_request, parse_authn_request, verify_redirect_signature, Binding};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

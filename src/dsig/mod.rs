@@ -9,4 +9,4 @@ mod verify;
 pub use algorithms::{DigestAlgorithm, SignatureAlgorithm, DSIG_NS, ENVELOPED, EXC_C14N};
 pub use error::DsigError;
 pub use sign::{sign_enveloped, SignOptions};
-pub use verify::verify_all;
+pub use verify::{verify_all, verify_rsa};

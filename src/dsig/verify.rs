@@ -98,7 +98,15 @@ fn verify_one(root: &Element, signature_path: &[usize], key: &RsaPublicKey) -> R
     let value_text = signature.find_child("SignatureValue").map(|v| v.text_content()).unwrap_or_default();
     let compact: String = value_text.chars().filter(|c| !c.is_whitespace()).collect();
     let value = BASE64.decode(compact).map_err(|_| malformed("SignatureValue is not base64"))?;
-    let hashed = method.digest().hash(canonical_signed_info.as_bytes());
-    key.verify(method.digest().pkcs1v15(), &hashed, &value).map_err(|_| DsigError::BadSignatureValue)?;
+    if !verify_rsa(method, key, canonical_signed_info.as_bytes(), &value) {
+        return Err(DsigError::BadSignatureValue);
+    }
     Ok(uri.trim_start_matches('#').to_owned())
+}
+
+/// Whether `signature` is `key`'s RSA (PKCS#1 v1.5) signature of `message` under `algorithm`: the
+/// check under a `ds:SignatureValue` and under an HTTP-Redirect query's `Signature`.
+pub fn verify_rsa(algorithm: SignatureAlgorithm, key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
+    let digest = algorithm.digest();
+    key.verify(digest.pkcs1v15(), &digest.hash(message), signature).is_ok()
 }

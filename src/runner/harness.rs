@@ -23,7 +23,7 @@ use crate::keys::KeyStore;
 use crate::pipeline::{generate, GenerateOptions, Generated};
 use crate::profile::{Answer, Profile, ProfileSet, Reading, Verdict};
 use crate::saml::{IdpSettings, SpTarget, User};
-use crate::scenario::{percent_encode, HttpMethod, Scenario, ScenarioSet};
+use crate::scenario::{Scenario, ScenarioSet};
 
 use super::outcome::{expectation, Outcome, SnapshotStatus};
 
@@ -48,37 +48,6 @@ pub enum HarnessError {
 /// The SP a test is about: its entity ID (the Audience) and ACS URL (Destination, Recipient).
 pub fn sp_under_test(entity_id: impl Into<String>, acs_url: impl Into<String>) -> SpTarget {
     SpTarget { entity_id: entity_id.into(), acs_url: acs_url.into() }
-}
-
-/// A response ready to hand to an ACS handler.
-#[derive(Debug, Clone)]
-pub struct FormPost {
-    /// The scenario's id.
-    pub scenario: String,
-    /// POST (form body) or GET (query string), as the scenario delivers it.
-    pub method: HttpMethod,
-    /// The fields (`SAMLResponse`, `RelayState`, ...) before form encoding.
-    pub fields: Vec<(String, String)>,
-    /// How many times to deliver it (2 for a replay).
-    pub repeat: u32,
-    /// The whole generated response (its XML, ID, ACS URL).
-    pub generated: Generated,
-}
-
-impl FormPost {
-    /// `application/x-www-form-urlencoded` body (or query string) of the fields, as a browser sends it.
-    pub fn form_body(&self) -> String {
-        self.fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
-    /// The value of one field, if present.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
 }
 
 /// A mock IdP for in-process tests: the built-in (or a directory's) scenarios, key sets and
@@ -132,8 +101,9 @@ impl TestIdp {
         Ok(self.profiles.get(name)?)
     }
 
-    /// Scenario `id`'s response for `sp`, answering `in_response_to` (none: unsolicited).
-    pub fn response(&self, id: &str, sp: &SpTarget, in_response_to: Option<&str>) -> Result<FormPost, HarnessError> {
+    /// Scenario `id`'s response for `sp`, answering `in_response_to` (none: unsolicited), ready to
+    /// hand to an ACS handler: [`Generated::form_body`] is what a browser would post.
+    pub fn response(&self, id: &str, sp: &SpTarget, in_response_to: Option<&str>) -> Result<Generated, HarnessError> {
         let scenario = self.scenario(id)?;
         let options = GenerateOptions {
             idp: self.idp.clone(),
@@ -144,14 +114,7 @@ impl TestIdp {
             sign_parts: None,
         };
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-        let generated = generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())?;
-        Ok(FormPost {
-            scenario: id.to_owned(),
-            method: generated.message.method,
-            fields: generated.message.fields.clone(),
-            repeat: generated.message.repeat,
-            generated,
-        })
+        Ok(generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())?)
     }
 
     /// Judge `answer` (what the SP answered to scenario `id`) with profile `profile`.

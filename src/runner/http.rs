@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::pipeline::EncodedMessage;
 use crate::profile::Answer;
-use crate::saml::{form_decode, post_decode, redirect_decode};
-use crate::scenario::{percent_encode, EncodedMessage, HttpMethod};
+use crate::saml::binding::{form_encode, parse_pairs, with_query};
+use crate::saml::{decode_authn_request, Binding};
+use crate::scenario::HttpMethod;
 
 /// The most of an answer's body we read (an oversized error page is cut, not a failure).
 const BODY_LIMIT: u64 = 16 * 1024 * 1024;
@@ -84,20 +86,16 @@ impl Browser {
                 let query = location.split_once('?').map_or("", |(_, q)| q);
                 let params = parse_query(query);
                 if let Some((_, request)) = params.iter().find(|(k, _)| k == "SAMLRequest") {
-                    let xml = redirect_decode(request)
-                        .map_err(|e| HttpError::Unexpected(format!("{url}: the SAMLRequest in the redirect: {e}")))?;
                     let relay_state = params.iter().find(|(k, _)| k == "RelayState").map(|(_, v)| v.clone());
-                    return parse_authn_request(&xml, relay_state, "redirect");
+                    return login_request(&url, request, Binding::Redirect, relay_state);
                 }
                 url = resolve(&url, location);
                 continue;
             }
             if let Some(fields) = form_fields(&answer.body) {
                 if let Some((_, request)) = fields.iter().find(|(k, _)| k == "SAMLRequest") {
-                    let xml = post_decode(request)
-                        .map_err(|e| HttpError::Unexpected(format!("{url}: the SAMLRequest in the form: {e}")))?;
                     let relay_state = fields.iter().find(|(k, _)| k == "RelayState").map(|(_, v)| v.clone());
-                    return parse_authn_request(&xml, relay_state, "post");
+                    return login_request(&url, request, Binding::Post, relay_state);
                 }
             }
             let kind = answer.header("Content-Type").unwrap_or("no content type");
@@ -112,23 +110,13 @@ impl Browser {
 
     /// Deliver an encoded message to the ACS URL as the scenario says.
     pub(crate) fn deliver(&self, acs_url: &str, message: &EncodedMessage) -> Result<Answer, HttpError> {
-        let encoded: Vec<String> = message
-            .fields
-            .iter()
-            .map(|(k, v)| {
-                // Form-encode once, as a browser submitting the auto-POST form does; a double-URL-encoded
-                // scenario's value is already percent-encoded and so ends up encoded twice.
-                format!("{}={}", percent_encode(k), percent_encode(v))
-            })
-            .collect();
-        let body = encoded.join("&");
+        // Form-encode once, as a browser submitting the auto-POST form does; a double-URL-encoded
+        // scenario's value is already percent-encoded and so ends up encoded twice.
+        let body = form_encode(&message.fields);
         match message.method {
             HttpMethod::Post => self
                 .fetch(self.agent.post(acs_url).set("Content-Type", "application/x-www-form-urlencoded"), Some(&body)),
-            HttpMethod::Get => {
-                let separator = if acs_url.contains('?') { '&' } else { '?' };
-                self.fetch(self.agent.get(&format!("{acs_url}{separator}{body}")), None)
-            }
+            HttpMethod::Get => self.fetch(self.agent.get(&with_query(acs_url, &body)), None),
         }
     }
 
@@ -172,39 +160,27 @@ fn transport_error(url: &str, error: &ureq::Transport) -> HttpError {
     }
 }
 
-/// ID, AssertionConsumerServiceURL and Issuer of an AuthnRequest.
-fn parse_authn_request(
-    xml: &str,
+/// The AuthnRequest the SP at `url` sent, decoded as its binding says.
+fn login_request(
+    url: &str,
+    value: &str,
+    binding: Binding,
     relay_state: Option<String>,
-    binding: &'static str,
 ) -> Result<LoginRequest, HttpError> {
-    let root =
-        crate::xml::parse(xml).map_err(|e| HttpError::Unexpected(format!("the AuthnRequest is not XML: {e}")))?;
-    if root.local_name() != "AuthnRequest" {
-        return Err(HttpError::Unexpected(format!("the SAMLRequest is a {}, not an AuthnRequest", root.local_name())));
-    }
-    let request_id =
-        root.get_attr("ID").ok_or_else(|| HttpError::Unexpected("the AuthnRequest has no ID".into()))?.to_owned();
+    let request = decode_authn_request(value, binding).map_err(|e| HttpError::Unexpected(format!("{url}: {e}")))?;
     Ok(LoginRequest {
-        request_id,
-        acs_url: root.get_attr("AssertionConsumerServiceURL").map(str::to_owned),
-        issuer: root.find_child("Issuer").map(|i| i.text_content().trim().to_owned()),
+        request_id: request.id,
+        acs_url: request.acs_url,
+        issuer: request.issuer,
         relay_state,
-        binding,
+        binding: binding.name(),
     })
 }
 
 /// `a=1&b=2` into decoded pairs (`+` is a space).
 pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     let query = query.split('#').next().unwrap_or(query);
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (form_decode(k), form_decode(v))
-        })
-        .collect()
+    parse_pairs(query).into_iter().map(|pair| (pair.name, pair.value)).collect()
 }
 
 /// The hidden inputs of the first HTML form in `body` (an auto-POST page), if there is one.

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::class::FailureClass;
 use super::offset::Offset;
 use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
-use crate::saml::SignParts;
 
 /// A scenario as written in its file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +207,57 @@ impl Default for SignChoices {
             digest: DigestAlgorithm::Sha256,
             key_info: true,
         }
+    }
+}
+
+/// Which parts of the Response carry a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignParts {
+    /// Nothing is signed.
+    None,
+    /// Only the assertion(s).
+    Assertion,
+    /// Only the Response.
+    Response,
+    /// The assertion(s) and then the Response around them.
+    #[default]
+    Both,
+}
+
+impl SignParts {
+    /// Every value, in the order the docs list them.
+    pub const ALL: [SignParts; 4] = [SignParts::None, SignParts::Assertion, SignParts::Response, SignParts::Both];
+
+    /// Whether assertions are signed.
+    pub fn assertion(self) -> bool {
+        matches!(self, SignParts::Assertion | SignParts::Both)
+    }
+
+    /// Whether the Response is signed.
+    pub fn response(self) -> bool {
+        matches!(self, SignParts::Response | SignParts::Both)
+    }
+
+    /// The kebab-case name, as scenario files and the CLI write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SignParts::None => "none",
+            SignParts::Assertion => "assertion",
+            SignParts::Response => "response",
+            SignParts::Both => "both",
+        }
+    }
+}
+
+impl std::str::FromStr for SignParts {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        SignParts::ALL.into_iter().find(|parts| parts.name() == text).ok_or_else(|| {
+            let names: Vec<&str> = SignParts::ALL.iter().map(|p| p.name()).collect();
+            format!("'{text}' is not one of {}", names.join(", "))
+        })
     }
 }
 

@@ -11,17 +11,19 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use super::arm::{ArmRequest, Armory};
 use super::config::{ConfigError, ServeConfig};
 use super::error::ServeError;
-use super::logout::parse_logout_request;
 use super::page;
-use super::query::{find, parse_pairs, RawPair};
-use super::request::{decode_message, parse_authn_request, verify_redirect_signature, Binding, RequestError};
 use super::sps::SpRegistry;
 use super::users::{user_by_hint, users};
 use crate::clock::{Clock, IdSource};
 use crate::keys::{KeyError, KeyStore};
 use crate::pipeline::{generate, logout_response, scenario_metadata, GenerateOptions, Generated};
-use crate::saml::{auto_post_form, IdpMetadata, IdpSettings, SpTarget, User};
-use crate::scenario::{percent_encode, HttpMethod, ScenarioError, ScenarioSet};
+use crate::saml::binding::{find_pair, form_encode, parse_pairs, with_query, RawPair};
+use crate::saml::{
+    auto_post_form, decode_message, parse_artifact_resolve, parse_authn_request, parse_logout_answer,
+    parse_logout_request, verify_enveloped_signature, verify_redirect_signature, Binding, IdpMetadata, IdpSettings,
+    RequestError, SpTarget, User,
+};
+use crate::scenario::{HttpMethod, ScenarioError, ScenarioSet};
 
 /// The largest request body accepted (a POST AuthnRequest or an arm): far above any real one.
 const BODY_LIMIT: usize = 256 * 1024;
@@ -223,13 +225,13 @@ struct Incoming {
 impl Incoming {
     fn read(request: &HttpRequest, body: &[u8]) -> Result<Self, ServeError> {
         let query = parse_pairs(request.query_string());
-        let login_hint = find(&query, "login_hint").map(|p| p.value.clone());
+        let login_hint = find_pair(&query, "login_hint").map(|p| p.value.clone());
         if request.method() == actix_web::http::Method::POST {
             let body = std::str::from_utf8(body).map_err(|_| {
                 ServeError::BadRequest("the form body is not UTF-8 (hint: application/x-www-form-urlencoded)".into())
             })?;
             let pairs = parse_pairs(body);
-            if find(&pairs, "SAMLRequest").is_some() || find(&pairs, "SAMLResponse").is_some() {
+            if find_pair(&pairs, "SAMLRequest").is_some() || find_pair(&pairs, "SAMLResponse").is_some() {
                 return Ok(Incoming { pairs, binding: Binding::Post, login_hint });
             }
         }
@@ -276,7 +278,7 @@ struct Checked {
 }
 
 fn check(shared: &Shared, incoming: &Incoming) -> Result<Checked, ServeError> {
-    let saml_request = find(&incoming.pairs, "SAMLRequest").ok_or(RequestError::Missing)?;
+    let saml_request = find_pair(&incoming.pairs, "SAMLRequest").ok_or(RequestError::Missing)?;
     let xml = decode_message(&saml_request.value, incoming.binding)?;
     let request = parse_authn_request(&xml)?;
     let sp = request.issuer.clone().ok_or_else(|| {
@@ -308,10 +310,7 @@ fn check(shared: &Shared, incoming: &Incoming) -> Result<Checked, ServeError> {
         signed = match incoming.binding {
             Binding::Redirect => verify_redirect_signature(&incoming.pairs, &known.signing_keys)?,
             Binding::Post if request.has_xml_signature => {
-                let verified = known.signing_keys.iter().any(|key| crate::dsig::verify_all(&xml, key).is_ok());
-                if !verified {
-                    return Err(RequestError::BadSignature("the enveloped XML signature does not verify".into()).into());
-                }
+                verify_enveloped_signature(&xml, &known.signing_keys)?;
                 true
             }
             Binding::Post => false,
@@ -324,7 +323,7 @@ fn check(shared: &Shared, incoming: &Incoming) -> Result<Checked, ServeError> {
         request_id: request.id,
         sp,
         acs_url,
-        relay_state: find(&incoming.pairs, "RelayState").map(|p| p.value.clone()),
+        relay_state: find_pair(&incoming.pairs, "RelayState").map(|p| p.value.clone()),
         login_hint: incoming.login_hint.clone().or(request.subject_hint),
         signed,
     })
@@ -394,20 +393,12 @@ fn respond(
 fn deliver(generated: &Generated, info: String) -> HttpResponse {
     let message = &generated.message;
     let mut response = match message.method {
-        HttpMethod::Post => {
-            let fields: Vec<(&str, &str)> = message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(auto_post_form(&generated.acs_url, &fields))
-        }
-        HttpMethod::Get => {
-            let query: Vec<String> =
-                message.fields.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect();
-            let separator = if generated.acs_url.contains('?') { '&' } else { '?' };
-            HttpResponse::Found()
-                .insert_header((header::LOCATION, format!("{}{separator}{}", generated.acs_url, query.join("&"))))
-                .finish()
-        }
+        HttpMethod::Post => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(auto_post_form(&generated.acs_url, &message.fields)),
+        HttpMethod::Get => HttpResponse::Found()
+            .insert_header((header::LOCATION, with_query(&generated.acs_url, &form_encode(&message.fields))))
+            .finish(),
     };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -579,7 +570,7 @@ async fn pick_continue(
     body: web::Bytes,
 ) -> Result<HttpResponse, ServeError> {
     let form = parse_pairs(&String::from_utf8_lossy(&body));
-    let field = |name: &str| find(&form, name).map(|p| p.value.clone()).filter(|v| !v.is_empty());
+    let field = |name: &str| find_pair(&form, name).map(|p| p.value.clone()).filter(|v| !v.is_empty());
     let raw =
         field("request").ok_or_else(|| ServeError::BadRequest("the picker form lost its `request` field".into()))?;
     let binding = match field("binding").as_deref() {
@@ -620,26 +611,17 @@ fn logout(
     incoming: Incoming,
     path_scenario: Option<&str>,
 ) -> Result<HttpResponse, ServeError> {
-    if let Some(answer) = find(&incoming.pairs, "SAMLResponse") {
-        let xml = decode_message(&answer.value, incoming.binding)?;
-        let root = crate::xml::parse(&xml).map_err(RequestError::from)?;
-        if root.local_name() != "LogoutResponse" {
-            return Err(RequestError::WrongMessage { root: root.name.clone(), expected: "samlp:LogoutResponse" }.into());
-        }
-        let status = root
-            .find_child("Status")
-            .and_then(|s| s.find_child("StatusCode"))
-            .and_then(|c| c.get_attr("Value"))
-            .unwrap_or("(no status)")
-            .to_owned();
-        let id = root.get_attr("ID").unwrap_or("(no ID)").to_owned();
+    if let Some(answer) = find_pair(&incoming.pairs, "SAMLResponse") {
+        let answer = parse_logout_answer(&decode_message(&answer.value, incoming.binding)?)?;
+        let status = answer.status.as_deref().unwrap_or("(no status)");
+        let id = answer.id.as_deref().unwrap_or("(no ID)");
         let mut response = HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .body(format!("logged out: LogoutResponse {id}, status {status}\n"));
         response.extensions_mut().insert(LogInfo(format!("logout_response={id} status={status}")));
         return Ok(response);
     }
-    let saml_request = find(&incoming.pairs, "SAMLRequest").ok_or(RequestError::Missing)?;
+    let saml_request = find_pair(&incoming.pairs, "SAMLRequest").ok_or(RequestError::Missing)?;
     let xml = decode_message(&saml_request.value, incoming.binding)?;
     let request = parse_logout_request(&xml)?;
     let sp = request.issuer.clone().ok_or_else(|| ServeError::BadRequest("the LogoutRequest has no Issuer".into()))?;
@@ -663,7 +645,7 @@ fn logout(
         None => (shared.default_scenario.as_str(), "default"),
     };
     let scenario = shared.scenarios.get(scenario_id)?;
-    let relay_state = find(&incoming.pairs, "RelayState").map(|p| p.value.clone());
+    let relay_state = find_pair(&incoming.pairs, "RelayState").map(|p| p.value.clone());
     let generated = {
         let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
         let options = GenerateOptions {
@@ -694,12 +676,10 @@ fn logout(
 /// artifact the responder does not know.
 async fn artifact_resolve(shared: web::Data<Shared>, body: web::Bytes) -> Result<HttpResponse, ServeError> {
     let text = std::str::from_utf8(&body).map_err(|_| ServeError::BadRequest("the SOAP body is not UTF-8".into()))?;
-    let envelope = crate::xml::parse(text).map_err(RequestError::from)?;
-    let resolve = envelope.descendant("ArtifactResolve").ok_or_else(|| {
+    let resolve = parse_artifact_resolve(text)?.ok_or_else(|| {
         ServeError::BadRequest("no samlp:ArtifactResolve in the SOAP body (saml-bindings 3.6.3)".into())
     })?;
-    let request_id = resolve.get_attr("ID").unwrap_or_default().to_owned();
-    let artifact = resolve.find_child("Artifact").map(|a| a.text_content().trim().to_owned()).unwrap_or_default();
+    let (request_id, artifact) = (resolve.id, resolve.artifact);
     let mut ids = IdSource::random();
     let now = crate::clock::saml_time(Clock::system().now());
     let response = crate::xml::Element::new("samlp:ArtifactResponse")

@@ -4,9 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
-use super::request::RequestError;
 use crate::pipeline::GenerateError;
-use crate::saml::DecodeError;
+use crate::saml::{DecodeError, RequestError};
 use crate::scenario::ScenarioError;
 
 /// Why a request was refused.
@@ -57,7 +56,7 @@ impl ResponseError for ServeError {
             ServeError::Request(RequestError::Decode { source: DecodeError::TooLarge { .. }, .. }) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
-            ServeError::Request(RequestError::BadSignature(_)) | ServeError::Unsigned(_) => StatusCode::FORBIDDEN,
+            ServeError::Request(RequestError::BadSignature { .. }) | ServeError::Unsigned(_) => StatusCode::FORBIDDEN,
             ServeError::Request(_) | ServeError::BadRequest(_) | ServeError::AcsNotAllowed { .. } => {
                 StatusCode::BAD_REQUEST
             }

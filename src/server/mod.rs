@@ -10,10 +10,7 @@ mod cli;
 mod client;
 mod config;
 mod error;
-mod logout;
 mod page;
-mod query;
-mod request;
 mod sps;
 mod users;
 
@@ -24,11 +21,5 @@ pub use cli::ServeArgs;
 pub use client::{arm_remote, ClientError};
 pub use config::{ConfigError, ServeConfig, SpEntry};
 pub use error::ServeError;
-pub use logout::{parse_logout_request, LogoutRequest};
-pub use query::{form_decode, parse_pairs, RawPair};
-pub use request::{
-    decode_authn_request, decode_message, parse_authn_request, verify_redirect_signature, AuthnRequest, Binding,
-    RequestError,
-};
 pub use sps::{RegisteredSp, SpRegistry};
 pub use users::{user_by_hint, users};

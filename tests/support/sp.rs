@@ -20,7 +20,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
+use mockidp::saml::binding::{form_encode, parse_pairs, percent_encode};
+use mockidp::saml::Binding;
 use serde_json::{Map, Value};
 
 /// How long an app may take to print its `listening on` line.
@@ -528,7 +529,7 @@ impl SpApp {
 
     fn login_inner(&self, relay_state: Option<&str>) -> Login {
         let path = match relay_state {
-            Some(rs) => format!("/login?relay_state={}", form_encode(rs)),
+            Some(rs) => format!("/login?relay_state={}", percent_encode(rs)),
             None => "/login".to_string(),
         };
         let r = self.get(&path);
@@ -583,8 +584,7 @@ impl SpApp {
 
     /// POST form fields to /slo (form-encoded), as the HTTP-POST binding would.
     pub fn post_slo(&self, fields: &[(&str, &str)], cookie: Option<&str>) -> SpAnswer {
-        let body =
-            fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
+        let body = form_encode(fields);
         let url = self.slo_url();
         let mut req = self.agent.post(&url).set("Content-Type", "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
@@ -621,8 +621,7 @@ impl SpApp {
 
     /// POST any form fields to /acs (form-encoded).
     pub fn post_acs_fields(&self, fields: &[(&str, &str)], cookie: Option<&str>) -> SpAnswer {
-        let body =
-            fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
+        let body = form_encode(fields);
         self.post_acs_form(&body, "application/x-www-form-urlencoded", cookie)
     }
 
@@ -701,64 +700,14 @@ fn into_answer(result: Result<ureq::Response, ureq::Error>, url: &str) -> SpAnsw
     SpAnswer { status: reply.status, json, body: reply.body }
 }
 
-/// application/x-www-form-urlencoded encoding of one name or value.
-pub fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Decode one form/query component (`+` is a space).
-pub fn form_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `a=1&b=2` into decoded pairs, in order.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) => (form_decode(k), form_decode(v)),
-            None => (form_decode(p), String::new()),
-        })
-        .collect()
+    parse_pairs(query).into_iter().map(|pair| (pair.name, pair.value)).collect()
 }
 
 /// HTTP-Redirect binding decoding: base64, then raw DEFLATE.
 pub fn inflate_redirect_param(b64: &str) -> Result<String, String> {
-    let compact: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
-    let raw =
-        base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).map_err(|e| format!("base64: {e}"))?;
-    let mut xml = String::new();
-    flate2::read::DeflateDecoder::new(&raw[..]).read_to_string(&mut xml).map_err(|e| format!("inflate: {e}"))?;
-    Ok(xml)
+    Binding::Redirect.decode(b64).map_err(|e| e.to_string())
 }
 
 /// An attribute of the document element (after any XML declaration).

@@ -1,12 +1,14 @@
-//! Stage 4: encoding a response for delivery, including the scenario's broken encodings.
-//! Data only: what to send, not how (HTTP belongs to the runner and the server).
+//! Stage 4: encoding a response for delivery: the binding ([`crate::saml::binding`]) plus the
+//! scenario's broken encodings. Data only: what to send, not how (HTTP belongs to the runner and
+//! the server).
 
 use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE as BASE64_URL_SAFE};
 use base64::Engine;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::file::{Base64Variant, DeliveryChoices, Endpoint, HttpMethod};
+use crate::saml::binding::{deflate, form_encode, percent_encode};
+use crate::scenario::{Base64Variant, DeliveryChoices, Endpoint, HttpMethod};
 
 /// A message ready to deliver: the method and the form (or query) fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -22,6 +24,19 @@ pub struct EncodedMessage {
     pub pre_encoded: bool,
     /// How many times to deliver it.
     pub repeat: u32,
+}
+
+impl EncodedMessage {
+    /// The fields as an `application/x-www-form-urlencoded` body (or query string), each encoded
+    /// once, as a browser submitting the auto-post form does.
+    pub fn form_body(&self) -> String {
+        form_encode(&self.fields)
+    }
+
+    /// The value of one field, if present.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
 }
 
 /// The SAMLResponse field's value as the scenario encodes it.
@@ -44,14 +59,6 @@ fn encode_field_bytes(bytes: &[u8], variant: Base64Variant) -> String {
     }
 }
 
-/// Raw DEFLATE (RFC 1951), as the HTTP-Redirect binding carries a message.
-fn deflate(xml: &str) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(xml.as_bytes()).expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail")
-}
-
 /// URL-safe base64. Base64 of XML often has no `+` or `/` at all, which would make the variant
 /// identical to the standard one; padding the text with a comment that yields them fixes that.
 fn url_safe_with_marker(xml: &str) -> String {
@@ -62,18 +69,6 @@ fn url_safe_with_marker(xml: &str) -> String {
         attempt += 1;
     }
     BASE64_URL_SAFE.encode(text)
-}
-
-/// Percent-encode everything outside the unreserved set (RFC 3986 2.3).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// A type 0x0004 artifact (saml-bindings 3.6.4): TypeCode, EndpointIndex 0, SourceID = SHA-1 of
@@ -96,7 +91,7 @@ pub fn encode_message(xml: &str, choices: &DeliveryChoices, relay_state: Option<
         ("SAMLart".to_owned(), artifact_for(xml))
     } else if choices.endpoint == Endpoint::Slo && choices.method == HttpMethod::Get {
         // HTTP-Redirect binding (saml-bindings 3.4.4.1): DEFLATE, then the scenario's base64.
-        (choices.field.clone(), encode_field_bytes(&deflate(xml), choices.base64))
+        (choices.field.clone(), encode_field_bytes(&deflate(xml.as_bytes()), choices.base64))
     } else {
         (choices.field.clone(), encode_field(xml, choices.base64))
     };

@@ -1,13 +1,24 @@
-//! The pipeline's generating half: build, sign, tamper, encode. One call per response.
+//! The pipeline's generating half, one module per stage: [`build`] (the model and the scenario's
+//! semantic edits), [`sign`] (assertions, then the Response; encryption will sit between the two),
+//! [`tamper`] (edits to the signed XML) and [`encode`] (the binding and its broken variants).
+//! [`generate`] runs them, one call per response.
+
+mod build;
+mod encode;
+mod metadata;
+mod sign;
+mod tamper;
+
+pub use encode::{encode_field, encode_message, EncodedMessage};
+pub use metadata::scenario_metadata;
+pub use sign::{sign, sign_assertions, sign_response, AssertionsSigned, SignedResponse};
+pub use tamper::{apply_tamper, TamperError, EVIL_NAME_ID};
 
 use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
 use crate::keys::{KeyError, KeyStore};
-use crate::saml::{build_response, sign_element, IdpMetadata, IdpSettings, SignParts, SpTarget, User};
-use crate::scenario::{
-    apply_build_edits, apply_tamper, encode_message, DeliveryChoices, EncodedMessage, Endpoint, Scenario,
-};
-use crate::xml::{to_document, Element};
+use crate::saml::{IdpSettings, SpTarget, User};
+use crate::scenario::{DeliveryChoices, Endpoint, Scenario, SignParts};
 
 /// Everything a response depends on besides the scenario.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +58,14 @@ pub enum GenerateError {
         /// What went wrong.
         source: DsigError,
     },
+    /// A tamper edit found nothing to edit.
+    #[error("scenario '{scenario}': {source}")]
+    Tamper {
+        /// The scenario.
+        scenario: String,
+        /// What was missing.
+        source: TamperError,
+    },
 }
 
 /// A generated response, at every stage the caller may want.
@@ -62,6 +81,18 @@ pub struct Generated {
     pub xml: String,
     /// The encoded message, as delivered.
     pub message: EncodedMessage,
+}
+
+impl Generated {
+    /// The message's fields as a form body (or query string), as a browser sends them.
+    pub fn form_body(&self) -> String {
+        self.message.form_body()
+    }
+
+    /// The value of one of the message's fields, if present.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.message.field(name)
+    }
 }
 
 /// Run build, sign, tamper and encode for one scenario: a login Response, or for a scenario
@@ -97,7 +128,7 @@ pub fn logout_response(
 
 /// The two StatusResponseType messages the pipeline emits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MessageKind {
+pub(crate) enum MessageKind {
     /// `samlp:Response`, to the ACS.
     Login,
     /// `samlp:LogoutResponse`, to the SingleLogoutService.
@@ -113,20 +144,7 @@ fn run_stages(
     kind: MessageKind,
 ) -> Result<Generated, GenerateError> {
     let file = &scenario.file;
-    let logout = kind == MessageKind::Logout;
-    // saml-profiles 4.1.5: an IdP-initiated response answers no request.
-    let answers = if file.deliver.idp_initiated && !logout { None } else { options.in_response_to.as_deref() };
-    let mut response = build_response(&options.idp, &options.sp, &options.user, answers, clock, ids);
-    apply_build_edits(&mut response, &file.build, clock.now(), ids);
-    if logout {
-        response.assertions.clear();
-    }
-    let mut root = response.to_element();
-    match (kind, &file.build.root_element) {
-        (MessageKind::Logout, _) => root.name = "samlp:LogoutResponse".into(),
-        (MessageKind::Login, Some(name)) => root.name = name.clone(),
-        (MessageKind::Login, None) => {}
-    }
+    let (response, root) = build::build(file, options, kind, clock, ids);
 
     let key =
         keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
@@ -137,10 +155,13 @@ fn run_stages(
         ..SignOptions::default()
     };
     let parts = options.sign_parts.unwrap_or(file.sign.parts);
-    let signed = sign_element(root, parts, key, &sign_options)
-        .map_err(|source| GenerateError::Sign { scenario: scenario.id.clone(), source })?;
-    let xml = apply_tamper(signed, &file.tamper);
+    let signing_failed = |source| GenerateError::Sign { scenario: scenario.id.clone(), source };
+    let assertions = sign_assertions(root, parts, key, &sign_options).map_err(signing_failed)?;
+    let signed = sign_response(assertions, parts, key, &sign_options).map_err(signing_failed)?;
+    let xml = apply_tamper(signed, &file.tamper)
+        .map_err(|source| GenerateError::Tamper { scenario: scenario.id.clone(), source })?;
     // A LogoutResponse goes by value, never as an artifact.
+    let logout = kind == MessageKind::Logout;
     let choices = DeliveryChoices { artifact: file.deliver.artifact && !logout, ..file.deliver.clone() };
     let message = encode_message(&xml, &choices, options.relay_state.as_deref());
     Ok(Generated {
@@ -150,36 +171,4 @@ fn run_stages(
         xml,
         message,
     })
-}
-
-/// The IdP metadata that goes with a scenario: the certificates it tells the SP to trust, broken
-/// as the scenario says.
-pub fn scenario_metadata(scenario: &Scenario, idp: &IdpSettings, keys: &mut KeyStore) -> Result<String, GenerateError> {
-    let choices = &scenario.file.metadata;
-    let mut certificates = Vec::new();
-    for name in &choices.trust {
-        let key = keys.load(name).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
-        certificates.push(key.certificate_base64.clone());
-    }
-    let mut metadata = IdpMetadata::new(idp, "");
-    metadata.signing_certificates = certificates.iter().map(String::as_str).collect();
-    if choices.no_signing_cert {
-        metadata.signing_certificates.clear();
-    }
-    if choices.no_sso_binding {
-        metadata.sso_bindings.clear();
-    }
-    let mut root = metadata.to_element();
-    if choices.no_idp_descriptor {
-        root.remove_children("IDPSSODescriptor");
-        root = root.child(Element::new("md:Organization").child(
-            Element::new("md:OrganizationName").attr("xml:lang", "en").text("mockidp (IdP descriptor left out)"),
-        ));
-    }
-    let mut text = to_document(&root);
-    if choices.malformed {
-        // Cut inside the descriptor: not well-formed, as a truncated download would be.
-        text.truncate(text.len() / 2);
-    }
-    Ok(text)
 }

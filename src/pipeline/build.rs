@@ -1,15 +1,46 @@
-//! Stage 1: a scenario's semantic edits on the model, before signing.
+//! Stage 1: the typed model of the message, filled from the IdP, the SP and the user, then changed
+//! by the scenario's semantic edits. All before signing, so the signature stays valid and the SP
+//! rejects the response for the scenario's reason.
 
 use time::OffsetDateTime;
 
-use super::file::{BuildEdits, Part};
-use crate::clock::IdSource;
+use super::{GenerateOptions, MessageKind};
+use crate::clock::{Clock, IdSource};
 use crate::saml::names::*;
-use crate::saml::{Attribute, ProxyRestriction, Response};
+use crate::saml::{build_response, Attribute, ProxyRestriction, Response};
+use crate::scenario::{BuildEdits, Offset, Part, ScenarioFile};
+use crate::xml::Element;
+
+/// The message a scenario starts from, edited: its model (for the IDs the caller reports) and its
+/// element (perhaps renamed), ready to sign.
+pub(super) fn build(
+    file: &ScenarioFile,
+    options: &GenerateOptions,
+    kind: MessageKind,
+    clock: &Clock,
+    ids: &mut IdSource,
+) -> (Response, Element) {
+    let logout = kind == MessageKind::Logout;
+    // saml-profiles 4.1.5: an IdP-initiated response answers no request.
+    let answers = if file.deliver.idp_initiated && !logout { None } else { options.in_response_to.as_deref() };
+    let mut response = build_response(&options.idp, &options.sp, &options.user, answers, clock, ids);
+    apply_build_edits(&mut response, &file.build, clock.now(), ids);
+    if logout {
+        // A LogoutResponse is a StatusResponseType without assertions (saml-core 3.7.2).
+        response.assertions.clear();
+    }
+    let mut root = response.to_element();
+    match (kind, &file.build.root_element) {
+        (MessageKind::Logout, _) => root.name = "samlp:LogoutResponse".into(),
+        (MessageKind::Login, Some(name)) => root.name = name.clone(),
+        (MessageKind::Login, None) => {}
+    }
+    (response, root)
+}
 
 /// Apply `edits` to `response`; `now` anchors the time offsets.
-pub fn apply_build_edits(response: &mut Response, edits: &BuildEdits, now: OffsetDateTime, ids: &mut IdSource) {
-    let at = |offset: &super::Offset| now + offset.0;
+fn apply_build_edits(response: &mut Response, edits: &BuildEdits, now: OffsetDateTime, ids: &mut IdSource) {
+    let at = |offset: &Offset| now + offset.0;
     if let Some(offset) = &edits.issue_instant {
         response.issue_instant = at(offset);
     }
