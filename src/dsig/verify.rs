@@ -14,7 +14,7 @@ pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigErro
     let root = parse(xml)?;
     let mut signed = Vec::new();
     let mut paths = Vec::new();
-    collect_signatures(&root, &mut Vec::new(), &mut paths);
+    collect_signatures(&root, &mut paths);
     if paths.is_empty() {
         return Err(DsigError::Unsigned);
     }
@@ -24,15 +24,27 @@ pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigErro
     Ok(signed)
 }
 
-fn collect_signatures(element: &Element, path: &mut Vec<usize>, found: &mut Vec<Vec<usize>>) {
-    for (i, child) in element.child_elements().enumerate() {
-        path.push(i);
-        if child.local_name() == "Signature" {
-            found.push(path.clone());
-        } else {
-            collect_signatures(child, path, found);
+/// Paths of every `ds:Signature` (not looking inside one), in document order. Iterative and
+/// linear: safe for any depth.
+fn collect_signatures(root: &Element, found: &mut Vec<Vec<usize>>) {
+    let mut path = Vec::new();
+    let mut levels = vec![root.child_elements().enumerate()];
+    while let Some(level) = levels.last_mut() {
+        match level.next() {
+            Some((i, child)) => {
+                path.push(i);
+                if child.local_name() == "Signature" {
+                    found.push(path.clone());
+                    path.pop();
+                } else {
+                    levels.push(child.child_elements().enumerate());
+                }
+            }
+            None => {
+                levels.pop();
+                path.pop();
+            }
         }
-        path.pop();
     }
 }
 

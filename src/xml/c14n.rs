@@ -6,6 +6,7 @@
 //! differential test in `tests/c14n_differential.rs` holds it to that.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::error::XmlError;
 use super::tree::{split_qname, Element, Node, XML_NAMESPACE};
@@ -25,7 +26,7 @@ pub fn exclusive_c14n(root: &Element, apex: &[usize], inclusive_prefixes: &[&str
     }
     let inclusive: Vec<&str> = inclusive_prefixes.iter().map(|p| if *p == "#default" { "" } else { p }).collect();
     let mut out = String::with_capacity(4096);
-    write_element(element, &scope, &Scope::new(), &inclusive, &mut out);
+    write_element(element, scope, &inclusive, &mut out);
     Ok(out)
 }
 
@@ -35,7 +36,54 @@ fn apply_declarations(scope: &mut Scope, element: &Element) {
     }
 }
 
-fn write_element(element: &Element, parent_scope: &Scope, rendered: &Scope, inclusive: &[&str], out: &mut String) {
+/// Iterative (an explicit stack instead of recursion), so any depth canonicalizes. Each open
+/// element shares its namespace scopes with its children through an `Rc`.
+fn write_element(apex: &Element, apex_scope: Scope, inclusive: &[&str], out: &mut String) {
+    enum Step<'a> {
+        Open(&'a Element, Rc<Scope>, Rc<Scope>),
+        Node(&'a Node, Rc<Scope>, Rc<Scope>),
+        Close(&'a str),
+    }
+    let mut pending = vec![Step::Open(apex, Rc::new(apex_scope), Rc::new(Scope::new()))];
+    while let Some(step) = pending.pop() {
+        let (element, parent_scope, rendered) = match step {
+            Step::Open(element, scope, rendered) | Step::Node(Node::Element(element), scope, rendered) => {
+                (element, scope, rendered)
+            }
+            Step::Node(Node::Text(text), ..) => {
+                escape_text(text, out);
+                continue;
+            }
+            Step::Node(Node::Comment(_), ..) => continue,
+            Step::Node(Node::ProcessingInstruction(target, data), ..) => {
+                write_processing_instruction(target, data, out);
+                continue;
+            }
+            Step::Close(name) => {
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+                continue;
+            }
+        };
+        let (scope, now_rendered) = write_canonical_start(element, &parent_scope, &rendered, inclusive, out);
+        out.push('>');
+        pending.push(Step::Close(&element.name));
+        let (scope, now_rendered) = (Rc::new(scope), Rc::new(now_rendered));
+        pending
+            .extend(element.children.iter().rev().map(|child| Step::Node(child, scope.clone(), now_rendered.clone())));
+    }
+}
+
+/// The canonical start tag of `element` (without `>`); returns the namespaces in scope in it and
+/// those rendered on it or above.
+fn write_canonical_start(
+    element: &Element,
+    parent_scope: &Scope,
+    rendered: &Scope,
+    inclusive: &[&str],
+    out: &mut String,
+) -> (Scope, Scope) {
     let mut scope = parent_scope.clone();
     apply_declarations(&mut scope, element);
 
@@ -82,18 +130,7 @@ fn write_element(element: &Element, parent_scope: &Scope, rendered: &Scope, incl
     attributes.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
 
     write_start_tag(&element.name, declarations, attributes.iter().map(|a| (a.2, a.3)), out);
-    out.push('>');
-    for child in &element.children {
-        match child {
-            Node::Element(e) => write_element(e, &scope, &now_rendered, inclusive, out),
-            Node::Text(text) => escape_text(text, out),
-            Node::Comment(_) => {}
-            Node::ProcessingInstruction(target, data) => write_processing_instruction(target, data, out),
-        }
-    }
-    out.push_str("</");
-    out.push_str(&element.name);
-    out.push('>');
+    (scope, now_rendered)
 }
 
 /// `<name xmlns:p="uri" ... a="v" ...` (without the closing `>`): namespaces, then attributes, as given.

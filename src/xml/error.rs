@@ -17,6 +17,14 @@ pub enum XmlError {
     /// A DOCTYPE declaration, refused so that no entity is ever expanded.
     #[error("DOCTYPE is not allowed (hint: SAML messages must not carry a DTD)")]
     DoctypeForbidden,
+    /// Elements nest deeper than [`super::MAX_DEPTH`].
+    #[error("elements nest deeper than {limit} levels at line {line} (hint: no SAML message nests that deep)")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// 1-based line where the limit was passed.
+        line: usize,
+    },
     /// The document has no root element.
     #[error("the document has no root element")]
     NoRootElement,

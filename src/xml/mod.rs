@@ -1,6 +1,7 @@
 //! XML: an owned element tree over quick-xml, and exclusive canonicalization.
 //!
-//! Knows nothing of SAML or signatures.
+//! Knows nothing of SAML or signatures. Every walk over a tree (search, serialization, c14n,
+//! dropping) is iterative, so it is safe for any depth; the parser bounds depth anyway.
 
 mod c14n;
 mod error;
@@ -10,7 +11,7 @@ mod write;
 
 pub use c14n::exclusive_c14n;
 pub use error::XmlError;
-pub use parse::parse;
+pub use parse::{parse, MAX_ATTRIBUTES, MAX_DEPTH};
 pub use tree::{split_qname, Attribute, Element, Node, XML_NAMESPACE};
 pub use write::{to_document, to_string};
 

@@ -1,13 +1,25 @@
 //! Parsing XML text into the owned tree, with the checks a careful SP parser makes.
 //!
 //! Never accepts a DTD: entity expansion is the classic way to blow up a parser, and SAML forbids
-//! DOCTYPE anyway (saml-bindings 3.5.4 advises rejecting it).
+//! DOCTYPE anyway (saml-bindings 3.5.4 advises rejecting it). Nesting and attributes are bounded
+//! ([`MAX_DEPTH`], [`MAX_ATTRIBUTES`]) and every check is linear, so no input can exhaust the
+//! stack or keep a worker busy.
+
+use std::collections::HashSet;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::error::XmlError;
 use super::tree::{split_qname, Attribute, Element, Node, XML_NAMESPACE};
+
+/// The deepest element nesting accepted. Real SAML messages nest about 10 deep; a signed,
+/// encrypted, wrapped one stays well under 50.
+pub const MAX_DEPTH: usize = 256;
+
+/// The most attributes (namespace declarations included) accepted on one element. Real SAML
+/// elements carry fewer than 20.
+pub const MAX_ATTRIBUTES: usize = 256;
 
 /// Parse a complete document and return its root element.
 pub fn parse(text: &str) -> Result<Element, XmlError> {
@@ -31,13 +43,23 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     loop {
         let position = reader.buffer_position() as usize;
         let at = |message: String| XmlError::Syntax { offset: position, line: line_of(text, position), message };
-        let event = reader.read_event().map_err(|e| at(e.to_string()))?;
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(error) => {
+                // The reader has moved past the event it failed in; it knows where the error is.
+                let offset = reader.error_position() as usize;
+                return Err(XmlError::Syntax { offset, line: line_of(text, offset), message: error.to_string() });
+            }
+        };
         match event {
             Event::Start(start) | Event::Empty(start) if root.is_some() => {
                 let _ = start;
                 return Err(at("content after the root element".into()));
             }
             Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::TooDeep { limit: MAX_DEPTH, line: line_of(text, position) });
+                }
                 let element = open_element(&start, &scopes).map_err(at)?;
                 scopes.push(element.namespaces.clone());
                 stack.push(element);
@@ -137,9 +159,17 @@ fn open_element(start: &BytesStart, scopes: &[Vec<(String, String)>]) -> Result<
     check_name(&name, true)?;
     check_attribute_spacing(start)?;
     let mut element = Element::new(name);
-    for attr in start.attributes().with_checks(true) {
+    // quick-xml's own duplicate check is quadratic; `seen` does it in linear time.
+    let mut seen = HashSet::new();
+    for (count, attr) in start.attributes().with_checks(false).enumerate() {
+        if count == MAX_ATTRIBUTES {
+            return Err(format!("element <{}> has more than {MAX_ATTRIBUTES} attributes", element.name));
+        }
         let attr = attr.map_err(|e| e.to_string())?;
         let key = std::str::from_utf8(attr.key.as_ref()).map_err(|e| e.to_string())?;
+        if !seen.insert(key.to_owned()) {
+            return Err(format!("attribute {key} is repeated"));
+        }
         let raw = std::str::from_utf8(&attr.value).map_err(|e| e.to_string())?;
         if raw.contains('<') {
             return Err(format!("'<' in the value of attribute {key}"));
@@ -188,7 +218,7 @@ fn check_namespaces(element: &Element, scopes: &[Vec<(String, String)>]) -> Resu
     if !prefix.is_empty() && lookup(prefix).is_none() {
         return Err(format!("element <{}> uses undeclared prefix '{prefix}'", element.name));
     }
-    let mut expanded = Vec::new();
+    let mut expanded = HashSet::new();
     for attr in &element.attributes {
         let (prefix, local) = split_qname(&attr.name);
         let uri = if prefix.is_empty() {
@@ -196,10 +226,9 @@ fn check_namespaces(element: &Element, scopes: &[Vec<(String, String)>]) -> Resu
         } else {
             lookup(prefix).ok_or_else(|| format!("attribute {} uses undeclared prefix '{prefix}'", attr.name))?
         };
-        if expanded.contains(&(uri.clone(), local)) {
+        if !expanded.insert((uri, local)) {
             return Err(format!("attribute {} is repeated (same namespace and local name)", attr.name));
         }
-        expanded.push((uri, local));
     }
     Ok(())
 }

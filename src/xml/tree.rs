@@ -44,7 +44,7 @@ pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 impl Element {
     /// An element with a qualified name and nothing else.
     pub fn new(name: impl Into<String>) -> Self {
-        Element { name: name.into(), ..Default::default() }
+        Element { name: name.into(), namespaces: Vec::new(), attributes: Vec::new(), children: Vec::new() }
     }
 
     /// Builder: declare a namespace on this element.
@@ -166,15 +166,28 @@ impl Element {
     }
 
     /// Index path (among element children) to the first descendant-or-self element that `pick` accepts,
-    /// in document order.
+    /// in document order. Iterative: safe for any depth.
     pub fn path_to(&self, pick: &dyn Fn(&Element) -> bool) -> Option<Vec<usize>> {
         if pick(self) {
             return Some(Vec::new());
         }
-        for (i, child) in self.child_elements().enumerate() {
-            if let Some(mut rest) = child.path_to(pick) {
-                rest.insert(0, i);
-                return Some(rest);
+        // Depth-first: one iterator over the children per open level, and the path to the
+        // current element beside them, so the walk is linear in the size of the tree.
+        let mut path = Vec::new();
+        let mut levels = vec![self.child_elements().enumerate()];
+        while let Some(level) = levels.last_mut() {
+            match level.next() {
+                Some((i, child)) => {
+                    path.push(i);
+                    if pick(child) {
+                        return Some(path);
+                    }
+                    levels.push(child.child_elements().enumerate());
+                }
+                None => {
+                    levels.pop();
+                    path.pop();
+                }
             }
         }
         None
@@ -182,18 +195,12 @@ impl Element {
 
     /// The element at an index path.
     pub fn at(&self, path: &[usize]) -> Option<&Element> {
-        match path.split_first() {
-            None => Some(self),
-            Some((&i, rest)) => self.child_elements().nth(i)?.at(rest),
-        }
+        path.iter().try_fold(self, |element, &i| element.child_elements().nth(i))
     }
 
     /// The element at an index path, mutable.
     pub fn at_mut(&mut self, path: &[usize]) -> Option<&mut Element> {
-        match path.split_first() {
-            None => Some(self),
-            Some((&i, rest)) => self.child_elements_mut().nth(i)?.at_mut(rest),
-        }
+        path.iter().try_fold(self, |element, &i| element.child_elements_mut().nth(i))
     }
 
     /// The first descendant-or-self element with this local name.
@@ -212,6 +219,19 @@ impl Element {
     pub fn by_id(&self, id: &str) -> Option<&Element> {
         let path = self.path_to(&|e| e.get_attr("ID") == Some(id))?;
         self.at(&path)
+    }
+}
+
+impl Drop for Element {
+    /// Dropping a tree would otherwise recurse once per level; this takes the descendants apart
+    /// one by one, so a tree of any depth drops in constant stack.
+    fn drop(&mut self) {
+        let mut pending: Vec<Node> = std::mem::take(&mut self.children);
+        while let Some(node) = pending.pop() {
+            if let Node::Element(mut element) = node {
+                pending.append(&mut element.children);
+            }
+        }
     }
 }
 

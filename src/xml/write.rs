@@ -18,31 +18,50 @@ pub fn to_string(element: &Element) -> String {
     out
 }
 
-fn write_element(element: &Element, out: &mut String) {
-    write_start_tag(
-        &element.name,
-        element.namespaces.iter().map(|(p, u)| (p.as_str(), u.as_str())),
-        element.attributes.iter().map(|a| (a.name.as_str(), a.value.as_str())),
-        out,
-    );
-    if element.children.is_empty() {
-        out.push_str("/>");
-        return;
+/// Iterative (an explicit stack instead of recursion), so any depth serializes.
+fn write_element(root: &Element, out: &mut String) {
+    enum Step<'a> {
+        Node(&'a Node),
+        Open(&'a Element),
+        Close(&'a str),
     }
-    out.push('>');
-    for child in &element.children {
-        match child {
-            Node::Element(e) => write_element(e, out),
-            Node::Text(text) => escape_text(text, out),
-            Node::Comment(text) => {
+    let mut pending = vec![Step::Open(root)];
+    while let Some(step) = pending.pop() {
+        let element = match step {
+            Step::Open(element) | Step::Node(Node::Element(element)) => element,
+            Step::Node(Node::Text(text)) => {
+                escape_text(text, out);
+                continue;
+            }
+            Step::Node(Node::Comment(text)) => {
                 out.push_str("<!--");
                 out.push_str(text);
                 out.push_str("-->");
+                continue;
             }
-            Node::ProcessingInstruction(target, data) => write_processing_instruction(target, data, out),
+            Step::Node(Node::ProcessingInstruction(target, data)) => {
+                write_processing_instruction(target, data, out);
+                continue;
+            }
+            Step::Close(name) => {
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+                continue;
+            }
+        };
+        write_start_tag(
+            &element.name,
+            element.namespaces.iter().map(|(p, u)| (p.as_str(), u.as_str())),
+            element.attributes.iter().map(|a| (a.name.as_str(), a.value.as_str())),
+            out,
+        );
+        if element.children.is_empty() {
+            out.push_str("/>");
+            continue;
         }
+        out.push('>');
+        pending.push(Step::Close(&element.name));
+        pending.extend(element.children.iter().rev().map(Step::Node));
     }
-    out.push_str("</");
-    out.push_str(&element.name);
-    out.push('>');
 }
