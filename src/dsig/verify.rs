@@ -7,7 +7,7 @@ use rsa::RsaPublicKey;
 
 use super::algorithms::{DigestAlgorithm, SignatureAlgorithm};
 use super::error::DsigError;
-use crate::xml::{exclusive_c14n, parse, Element};
+use crate::xml::{exclusive_c14n, parse, Element, Walk};
 
 /// Verify every `ds:Signature` in `xml` with `key`; returns the IDs of the signed elements.
 pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigError> {
@@ -24,28 +24,16 @@ pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigErro
     Ok(signed)
 }
 
-/// Paths of every `ds:Signature` (not looking inside one), in document order. Iterative and
-/// linear: safe for any depth.
+/// Paths of every `ds:Signature` (not looking inside one), in document order.
 fn collect_signatures(root: &Element, found: &mut Vec<Vec<usize>>) {
-    let mut path = Vec::new();
-    let mut levels = vec![root.child_elements().enumerate()];
-    while let Some(level) = levels.last_mut() {
-        match level.next() {
-            Some((i, child)) => {
-                path.push(i);
-                if child.local_name() == "Signature" {
-                    found.push(path.clone());
-                    path.pop();
-                } else {
-                    levels.push(child.child_elements().enumerate());
-                }
-            }
-            None => {
-                levels.pop();
-                path.pop();
-            }
+    root.walk(&mut |path, element| {
+        if element.local_name() == "Signature" {
+            found.push(path.to_vec());
+            Walk::Skip
+        } else {
+            Walk::Descend
         }
-    }
+    });
 }
 
 fn prefix_list(transform: Option<&Element>) -> Vec<String> {

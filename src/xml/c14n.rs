@@ -60,9 +60,7 @@ fn write_element(apex: &Element, apex_scope: Scope, inclusive: &[&str], out: &mu
                 continue;
             }
             Step::Close(name) => {
-                out.push_str("</");
-                out.push_str(name);
-                out.push('>');
+                write_end_tag(name, out);
                 continue;
             }
         };
@@ -156,6 +154,13 @@ pub(crate) fn write_start_tag<'a>(
         escape_attribute(value, out);
         out.push('"');
     }
+}
+
+/// `</name>`.
+pub(crate) fn write_end_tag(name: &str, out: &mut String) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
 }
 
 /// `<?target data?>`, with the space only when there is data.

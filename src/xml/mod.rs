@@ -12,7 +12,7 @@ mod write;
 pub use c14n::exclusive_c14n;
 pub use error::XmlError;
 pub use parse::{parse, MAX_ATTRIBUTES, MAX_DEPTH};
-pub use tree::{split_qname, Attribute, Element, Node, XML_NAMESPACE};
+pub use tree::{split_qname, Attribute, Element, Node, Walk, XML_NAMESPACE};
 pub use write::{to_document, to_string};
 
 /// Parse `xml` and return the exclusive canonical form of the element at `apex_path`

@@ -165,32 +165,44 @@ impl Element {
         self.children = vec![Node::Text(text.into())];
     }
 
+    /// Visit the descendant elements (not self) depth-first in document order, each with its index
+    /// path from here. Iterative and linear in the size of the tree, so safe for any depth.
+    pub fn walk(&self, visit: &mut dyn FnMut(&[usize], &Element) -> Walk) {
+        let mut path = Vec::new();
+        let mut levels = vec![self.child_elements().enumerate()];
+        while let Some(level) = levels.last_mut() {
+            let Some((i, child)) = level.next() else {
+                levels.pop();
+                path.pop();
+                continue;
+            };
+            path.push(i);
+            match visit(&path, child) {
+                Walk::Descend => levels.push(child.child_elements().enumerate()),
+                Walk::Skip => {
+                    path.pop();
+                }
+                Walk::Stop => return,
+            }
+        }
+    }
+
     /// Index path (among element children) to the first descendant-or-self element that `pick` accepts,
-    /// in document order. Iterative: safe for any depth.
+    /// in document order.
     pub fn path_to(&self, pick: &dyn Fn(&Element) -> bool) -> Option<Vec<usize>> {
         if pick(self) {
             return Some(Vec::new());
         }
-        // Depth-first: one iterator over the children per open level, and the path to the
-        // current element beside them, so the walk is linear in the size of the tree.
-        let mut path = Vec::new();
-        let mut levels = vec![self.child_elements().enumerate()];
-        while let Some(level) = levels.last_mut() {
-            match level.next() {
-                Some((i, child)) => {
-                    path.push(i);
-                    if pick(child) {
-                        return Some(path);
-                    }
-                    levels.push(child.child_elements().enumerate());
-                }
-                None => {
-                    levels.pop();
-                    path.pop();
-                }
+        let mut found = None;
+        self.walk(&mut |path, element| {
+            if pick(element) {
+                found = Some(path.to_vec());
+                Walk::Stop
+            } else {
+                Walk::Descend
             }
-        }
-        None
+        });
+        found
     }
 
     /// The element at an index path.
@@ -220,6 +232,17 @@ impl Element {
         let path = self.path_to(&|e| e.get_attr("ID") == Some(id))?;
         self.at(&path)
     }
+}
+
+/// What [`Element::walk`] does after visiting an element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Go on into its children.
+    Descend,
+    /// Go on, but not into its children.
+    Skip,
+    /// End the walk.
+    Stop,
 }
 
 impl Drop for Element {

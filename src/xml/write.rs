@@ -1,6 +1,6 @@
 //! Serializing the tree as ordinary (not canonical) XML text.
 
-use super::c14n::{escape_text, write_processing_instruction, write_start_tag};
+use super::c14n::{escape_text, write_end_tag, write_processing_instruction, write_start_tag};
 use super::tree::{Element, Node};
 
 /// The document as text, with an XML declaration.
@@ -44,9 +44,7 @@ fn write_element(root: &Element, out: &mut String) {
                 continue;
             }
             Step::Close(name) => {
-                out.push_str("</");
-                out.push_str(name);
-                out.push('>');
+                write_end_tag(name, out);
                 continue;
             }
         };
