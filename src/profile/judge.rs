@@ -114,8 +114,13 @@ impl Profile {
         let outcome = scenario.file.expect.outcome;
         let expected = || reasons.iter().map(describe_reason).collect::<Vec<_>>().join(" or ");
         let right_reason = !reading.accepted && reasons.iter().any(|r| reason_shown(r, reading));
-        if let Some(gap) = self.gap(scenario).filter(|g| g.answer.is_some() && outcome != ExpectedOutcome::Accept) {
-            return judgement_of_exact_gap(gap, reading, right_reason, &judgement);
+        if let Some(gap) = self.gap(scenario).filter(|g| g.answer.is_some()) {
+            let right = match outcome {
+                ExpectedOutcome::Accept => reading.accepted,
+                ExpectedOutcome::Acceptable => reading.accepted || right_reason,
+                ExpectedOutcome::Reject => right_reason,
+            };
+            return judgement_of_exact_gap(gap, reading, right, &judgement);
         }
         if reading.accepted {
             return match outcome {
@@ -172,13 +177,13 @@ fn reason_shown(reason: &RightReason, reading: &Reading) -> bool {
         && reason.status.is_none_or(|status| status == reading.status)
 }
 
-/// A gap with a recorded answer holds only while the SP answers exactly so: rejecting for the
-/// right reason (the gap closed) or answering otherwise is a mismatch, which asks for the
+/// A gap with a recorded answer holds only while the SP answers exactly so: answering as the
+/// scenario expects (the gap closed) or answering otherwise is a mismatch, which asks for the
 /// profile to be corrected.
 fn judgement_of_exact_gap(
     gap: &Gap,
     reading: &Reading,
-    right_reason: bool,
+    right: bool,
     judgement: &dyn Fn(Verdict, String) -> Judgement,
 ) -> Judgement {
     let what = if reading.accepted {
@@ -190,7 +195,7 @@ fn judgement_of_exact_gap(
         Some(GapAnswer::Accepted) => reading.accepted,
         _ => !reading.accepted && (gap.says.is_empty() || gap.says.iter().any(|text| reading.says(text))),
     };
-    if right_reason {
+    if right {
         judgement(Verdict::Mismatch, format!("{what}: the documented gap closed (remove it from the profile)"))
     } else if as_recorded {
         judgement(Verdict::KnownGap, format!("{what}; known gap: {}", gap.reason))
