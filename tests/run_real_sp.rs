@@ -21,7 +21,7 @@ fn start(kind: SpKind) -> SpApp {
     if let Err(why) = kind.available() {
         panic!("{kind} SP app cannot run here: {why} (hint: run .ci/install-deps)");
     }
-    SpApp::start(kind, SpConfig::new(default_cert()).as_profiled(kind))
+    SpApp::start(kind, SpConfig::new(default_cert()).with_profile_config(kind))
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -243,7 +243,7 @@ fn scenario_metadata_scenarios_run_when_the_sp_loads_them() {
     let expired = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/expired/cert.pem")).unwrap();
     let kind = SpKind::Python3Saml;
     kind.available().unwrap();
-    let app = SpApp::start(kind, SpConfig::new(expired).as_profiled(kind));
+    let app = SpApp::start(kind, SpConfig::new(expired).with_profile_config(kind));
     let (acs, login) = (app.acs_url(), format!("{}/login", app.base_url));
     let run = |extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_mockidp"))

@@ -76,7 +76,7 @@ fn start_app(kind: SpKind, trust: &Trust) -> SpApp {
     assert_eq!(trust.len(), 1, "the SP apps take one IdP certificate; trust {trust:?} needs more");
     let mut keys = KeyStore::new(None);
     let pem = keys.load(&trust[0]).unwrap_or_else(|e| panic!("{e}")).certificate_pem.clone();
-    SpApp::start(kind, SpConfig::new(pem).as_profiled(kind))
+    SpApp::start(kind, SpConfig::new(pem).with_profile_config(kind))
 }
 
 static DEVICE: AtomicUsize = AtomicUsize::new(0);

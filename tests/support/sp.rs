@@ -225,7 +225,7 @@ impl SpConfig {
 
     /// This config with the `sp-config` of the app's built-in profile
     /// (`tests/sp/NAME/profile.toml`): the app as its profile describes it.
-    pub fn as_profiled(self, kind: SpKind) -> Self {
+    pub fn with_profile_config(self, kind: SpKind) -> Self {
         let set = mockidp::profile::ProfileSet::load(None).expect("the built-in profiles load");
         let profile = set.get(kind.library()).unwrap_or_else(|e| panic!("{e}"));
         profile.file.sp_config.iter().fold(self, |config, (key, value)| {
