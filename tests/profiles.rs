@@ -4,8 +4,8 @@
 
 use std::process::Command;
 
-use mockidp::profile::{parse_profile, Answer, ProfileError, ProfileSet, Verdict};
-use mockidp::scenario::{parse_scenario, ScenarioSet};
+use mockidp::profile::{parse_profile, Answer, ProfileError, ProfileSet, RightReason, Verdict};
+use mockidp::scenario::{parse_scenario, FailureClass, ScenarioSet};
 
 /// The profiles transcribed from `shared/catalogs/`.
 const DOCUMENTED: [&str; 4] = ["authio", "cisco-webex", "servercore", "zscaler-zpa"];
@@ -245,9 +245,111 @@ fn judging_keeps_the_verdicts_apart() {
     let finding = authio.judge(&audience, &authio.read(&answer(200, "welcome, alice")));
     assert_eq!(finding.verdict, Verdict::Accepted);
     let node = set.get("node-saml").unwrap();
-    let gap = node.judge(&reject("destination-mismatch"), &node.read(&answer(200, r#"{"accepted":true}"#)));
+    let scenarios = ScenarioSet::load(None).unwrap();
+    let destination = scenarios.get("wrong-destination").unwrap();
+    let gap = node.judge(destination, &node.read(&answer(200, r#"{"accepted":true}"#)));
     assert_eq!(gap.verdict, Verdict::KnownGap);
-    assert!(gap.detail.contains("does not check"), "{}", gap.detail);
+    assert!(gap.detail.contains("never compares the Response Destination"), "{}", gap.detail);
+}
+
+/// A test SP's answer: its JSON, as the apps in tests/sp/ write it.
+fn json_answer(status: u16, json: serde_json::Value) -> Answer {
+    Answer { status, headers: vec![("Content-Type".into(), "application/json".into())], body: json.to_string() }
+}
+
+fn refusal(reason: &str) -> Answer {
+    json_answer(403, serde_json::json!({"accepted": false, "errors": ["Error"], "reason": reason}))
+}
+
+#[test]
+fn a_rejection_for_another_reason_is_a_mismatch() {
+    let (set, scenarios) = (profiles(), ScenarioSet::load(None).unwrap());
+    let node = set.get("node-saml").unwrap();
+    let audience = scenarios.get("wrong-audience").unwrap();
+    let judge = |answer: &Answer| node.judge(audience, &node.read(answer));
+    assert_eq!(judge(&refusal("SAML assertion audience mismatch. Expected: a Received: b")).verdict, Verdict::Pass);
+    for wrong in [refusal("Invalid document signature"), refusal("something nobody mapped")] {
+        assert_eq!(judge(&wrong).verdict, Verdict::Mismatch, "{wrong:?}");
+    }
+    assert_eq!(judge(&json_answer(200, serde_json::json!({"accepted": true}))).verdict, Verdict::Accepted);
+}
+
+#[test]
+fn a_right_reason_can_need_its_text_and_stage() {
+    let (set, scenarios) = (profiles(), ScenarioSet::load(None).unwrap());
+    let python = set.get("python3-saml").unwrap();
+    let status = |reason: &str| {
+        json_answer(403, serde_json::json!({"accepted": false, "code": "STATUS_CODE_IS_NOT_SUCCESS", "reason": reason}))
+    };
+    let responder = scenarios.get("status-responder").unwrap();
+    let judged = |scenario, answer: &Answer| python.judge(scenario, &python.read(answer));
+    let was_responder = status("The status code of the Response was not Success, was Responder");
+    assert_eq!(judged(responder, &was_responder).verdict, Verdict::Pass);
+    let was_requester = status("The status code of the Response was not Success, was Requester");
+    let wrong = judged(responder, &was_requester);
+    assert_eq!(wrong.verdict, Verdict::Mismatch, "the code alone is not the right reason");
+    assert!(wrong.detail.contains(r#"saying "was Responder""#), "{}", wrong.detail);
+
+    // XMLSyntaxError is the right reason for broken metadata only when the metadata upload says it.
+    let broken_metadata = scenarios.get("metadata-malformed").unwrap();
+    let syntax = |stage: &str| {
+        json_answer(
+            403,
+            serde_json::json!({"accepted": false, "code": null, "stage": stage,
+            "reason": "lxml.etree.XMLSyntaxError: Premature end of data"}),
+        )
+    };
+    assert_eq!(judged(broken_metadata, &syntax("metadata")).verdict, Verdict::Pass);
+    assert_eq!(judged(broken_metadata, &syntax("logout")).verdict, Verdict::Mismatch);
+}
+
+#[test]
+fn an_exact_gap_holds_only_as_recorded_and_a_closed_gap_fails() {
+    let (set, scenarios) = (profiles(), ScenarioSet::load(None).unwrap());
+    let node = set.get("node-saml").unwrap();
+    let judged = |id: &str, answer: &Answer| node.judge(scenarios.get(id).unwrap(), &node.read(answer));
+    // Recorded: accepted. Rejected instead, for another reason: not as recorded.
+    let elsewise = judged("wrong-destination", &refusal("Invalid signature"));
+    assert_eq!(elsewise.verdict, Verdict::Mismatch);
+    assert!(elsewise.detail.contains("not as the documented gap records (accepted)"), "{}", elsewise.detail);
+    // Recorded: rejected with an XML error. Another text: not as recorded.
+    assert_eq!(judged("base64-invalid", &refusal("Not a valid XML document")).verdict, Verdict::KnownGap);
+    assert_eq!(judged("base64-invalid", &refusal("Invalid document signature")).verdict, Verdict::Mismatch);
+
+    // The library starts checking: the gap closed, and judging says so.
+    let mut fixed = node.clone();
+    fixed.file.classes.insert(FailureClass::DestinationMismatch, vec![RightReason::code("invalid-signature")]);
+    let closed = fixed.judge(scenarios.get("wrong-destination").unwrap(), &fixed.read(&refusal("Invalid signature")));
+    assert_eq!(closed.verdict, Verdict::Mismatch);
+    assert!(closed.detail.contains("the documented gap closed"), "{}", closed.detail);
+    // A valid response the gap records as refused, accepted one day: closed too.
+    let accepted = json_answer(200, serde_json::json!({"accepted": true}));
+    let unsigned_response = judged("response-unsigned-assertion-signed", &accepted);
+    assert!(unsigned_response.detail.contains("the documented gap closed"), "{}", unsigned_response.detail);
+}
+
+#[test]
+fn built_in_profiles_name_only_existing_scenarios() {
+    let scenarios = ScenarioSet::load(None).unwrap();
+    for profile in profiles().iter() {
+        let named = profile.file.gaps.iter().filter_map(|g| g.scenario.as_deref());
+        let named = named.chain(profile.file.overrides.iter().map(|o| o.scenario.as_str()));
+        for id in named {
+            assert!(scenarios.get(id).is_ok(), "{}: no scenario {id}", profile.origin);
+        }
+    }
+}
+
+#[test]
+fn the_test_sp_profiles_live_beside_their_apps() {
+    let set = profiles();
+    for name in ["python3-saml", "node-saml"] {
+        let profile = set.get(name).unwrap();
+        assert_eq!(profile.origin, format!("tests/sp/{name}/profile.toml (built-in)"));
+        let policy = profile.file.sp_config.get("app_policy_file").and_then(|v| v.as_str());
+        assert_eq!(policy, Some("../app-policy.json"), "{name}: the shared app policy");
+    }
+    assert!(!std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/python3-saml.toml")).exists());
 }
 
 fn invalid(text: &str) -> (usize, String, String) {
@@ -281,6 +383,18 @@ fn broken_profiles_name_the_file_key_and_line() {
     let (_, key, message) = invalid(&format!("{HEAD}[classes]\naudience-mismatched = []\n"));
     assert!(key.starts_with("classes"), "{key}");
     assert!(message.contains("unknown variant"), "{message}");
+
+    let (line, key, message) = invalid(&format!(
+        "{HEAD}[[code]]\ncode = \"E1\"\nmessage = \"m\"\ntriggerable = true\n[classes]\naudience-mismatch = [{{ code = \"E1\", stage = \"acs\" }}]\n"
+    ));
+    assert_eq!(line, 10, "{key}: {message}");
+    assert!(key.starts_with("classes.") && key.ends_with("[0].stage"), "{key}");
+    assert!(message.contains("unknown variant `acs`"), "{message}");
+
+    let (_, key, message) =
+        invalid(&format!("{HEAD}[[gap]]\nscenario = \"replay\"\nreason = \"r\"\nsays = [\"no cache\"]\n"));
+    assert_eq!(key, "gap[0].says");
+    assert!(message.contains("answer = \"rejected\""), "{message}");
 
     let (_, key, message) = invalid("title = \"t\"\nsource = \"s\"\n[answer]\ncode-body-regex = ['SAML\\d+']\n");
     assert_eq!(key, "answer.code-body-regex[0]");

@@ -1,5 +1,6 @@
 //! End to end: `mockidp run` against the real SP apps (python3-saml, node-saml), SP-initiated
-//! through their `/login`, over every scenario, with their profiles. Checks the verdicts, the
+//! through their `/login`, over every scenario, with their profiles (the apps configured as their
+//! profiles' `sp-config` says). Checks the verdicts, the
 //! snapshots (recorded, matched, a changed one failing with a diff, `--accept`), and the JSON and
 //! JUnit reports (the JUnit parsed back with quick-junit).
 
@@ -20,7 +21,7 @@ fn start(kind: SpKind) -> SpApp {
     if let Err(why) = kind.available() {
         panic!("{kind} SP app cannot run here: {why} (hint: run .ci/install-deps)");
     }
-    SpApp::start(kind, SpConfig::new(default_cert()))
+    SpApp::start(kind, SpConfig::new(default_cert()).with_profile_config(kind))
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -242,7 +243,7 @@ fn scenario_metadata_scenarios_run_when_the_sp_loads_them() {
     let expired = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/keys/expired/cert.pem")).unwrap();
     let kind = SpKind::Python3Saml;
     kind.available().unwrap();
-    let app = SpApp::start(kind, SpConfig::new(expired));
+    let app = SpApp::start(kind, SpConfig::new(expired).with_profile_config(kind));
     let (acs, login) = (app.acs_url(), format!("{}/login", app.base_url));
     let run = |extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_mockidp"))

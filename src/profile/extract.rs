@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::file::Stage;
 use super::load::Profile;
 use crate::saml::form_decode;
 
@@ -40,6 +41,22 @@ pub struct Reading {
     pub known: bool,
     /// Where the code was found (`json /code`, `body regex`, `message`), for reports.
     pub found_in: Option<String>,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// Where the SP refused (`answer.stage-json-pointer`), `response` when it does not say.
+    pub stage: Stage,
+    /// The SP's error text (`answer.reason-json-pointer`), if it gives one.
+    pub reason: Option<String>,
+    /// The body, HTML entities decoded: where `says` is looked for when there is no `reason`.
+    #[serde(skip)]
+    pub(crate) text: String,
+}
+
+impl Reading {
+    /// Whether the SP's error text (else the body) contains `text`.
+    pub fn says(&self, text: &str) -> bool {
+        self.reason.as_deref().unwrap_or(&self.text).contains(text)
+    }
 }
 
 impl Profile {
@@ -59,11 +76,21 @@ impl Profile {
         // An answer that reports an error (a 200 error page, a redirect to one) is a rejection.
         let accepted = code.is_none() && self.is_accepted(answer);
         let known = code.as_deref().is_some_and(|c| self.file.codes.iter().any(|e| e.code == c));
+        let json_string = |pointer: &Option<String>| {
+            let pointer = pointer.as_deref()?;
+            let json = serde_json::from_str::<serde_json::Value>(&answer.body).ok()?;
+            json.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_owned)
+        };
+        let rules = &self.file.answer;
         Reading {
             accepted,
             code: if accepted { None } else { code },
             known,
             found_in: if accepted { None } else { found_in },
+            status: answer.status,
+            stage: json_string(&rules.stage_json_pointer).and_then(|s| Stage::from_name(&s)).unwrap_or(Stage::Response),
+            reason: json_string(&rules.reason_json_pointer),
+            text: html_unescape(&answer.body),
         }
     }
 

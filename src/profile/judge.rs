@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::extract::Reading;
+use super::file::{Gap, GapAnswer, RightReason, Stage};
 use super::load::Profile;
 use crate::scenario::{ExpectedOutcome, Scenario};
 
@@ -14,7 +15,8 @@ pub enum Verdict {
     Pass,
     /// Rejected, but the SP does not say why, and the profile allows that.
     PassGeneric,
-    /// Accepted, and the profile documents that this SP does not check it.
+    /// Accepted (or rejected for another reason), as a gap of the profile documents: this SP
+    /// does not check it.
     KnownGap,
     /// Rejected for another reason than expected, or a valid response rejected.
     Mismatch,
@@ -64,13 +66,24 @@ pub struct Judgement {
 }
 
 impl Profile {
-    /// The codes that are the right reason for `scenario` on this SP: its override, else its
-    /// class's mapping.
-    pub fn expected_codes(&self, scenario: &Scenario) -> Vec<String> {
+    /// The right reasons for `scenario` on this SP: its override, else its class's mapping.
+    pub fn expected_reasons(&self, scenario: &Scenario) -> Vec<RightReason> {
         if let Some(o) = self.file.overrides.iter().find(|o| o.scenario == scenario.id) {
             return o.codes.clone();
         }
         scenario.file.expect.class.and_then(|class| self.file.classes.get(&class).cloned()).unwrap_or_default()
+    }
+
+    /// The codes that are the right reason for `scenario` on this SP (those of
+    /// [`Profile::expected_reasons`], each once).
+    pub fn expected_codes(&self, scenario: &Scenario) -> Vec<String> {
+        let mut codes: Vec<String> = Vec::new();
+        for reason in self.expected_reasons(scenario) {
+            if !codes.contains(&reason.code) {
+                codes.push(reason.code);
+            }
+        }
+        codes
     }
 
     /// Why `scenario` is not run against this SP, if it is in the skip list.
@@ -78,22 +91,37 @@ impl Profile {
         self.file.skips.iter().find(|s| glob_match(&s.scenario, scenario)).map(|s| s.reason.as_str())
     }
 
+    /// The documented gap of this SP for `scenario`: one for the scenario, else for its class.
+    pub fn gap(&self, scenario: &Scenario) -> Option<&Gap> {
+        let class = scenario.file.expect.class;
+        let gaps = &self.file.gaps;
+        gaps.iter()
+            .find(|g| g.scenario.as_deref() == Some(scenario.id.as_str()))
+            .or_else(|| gaps.iter().find(|g| g.class.is_some() && g.class == class))
+    }
+
     /// Why accepting `scenario` is a documented gap of this SP, if it is one.
     pub fn gap_reason(&self, scenario: &Scenario) -> Option<&str> {
-        let class = scenario.file.expect.class;
-        self.file
-            .gaps
-            .iter()
-            .find(|g| g.scenario.as_deref() == Some(scenario.id.as_str()) || (g.class.is_some() && g.class == class))
-            .map(|g| g.reason.as_str())
+        self.gap(scenario).map(|g| g.reason.as_str())
     }
 
     /// Judge what the SP did with `scenario`'s response.
     pub fn judge(&self, scenario: &Scenario, reading: &Reading) -> Judgement {
+        let reasons = self.expected_reasons(scenario);
         let expected_codes = self.expected_codes(scenario);
         let class = scenario.file.expect.class.map_or_else(|| "-".to_owned(), |c| c.to_string());
         let judgement = |verdict, detail: String| Judgement { verdict, expected_codes: expected_codes.clone(), detail };
         let outcome = scenario.file.expect.outcome;
+        let expected = || reasons.iter().map(describe_reason).collect::<Vec<_>>().join(" or ");
+        let right_reason = !reading.accepted && reasons.iter().any(|r| reason_shown(r, reading));
+        if let Some(gap) = self.gap(scenario).filter(|g| g.answer.is_some()) {
+            let right = match outcome {
+                ExpectedOutcome::Accept => reading.accepted,
+                ExpectedOutcome::Acceptable => reading.accepted || right_reason,
+                ExpectedOutcome::Reject => right_reason,
+            };
+            return judgement_of_exact_gap(gap, reading, right, &judgement);
+        }
         if reading.accepted {
             return match outcome {
                 ExpectedOutcome::Accept => judgement(Verdict::Pass, "accepted".into()),
@@ -117,29 +145,90 @@ impl Profile {
             );
         }
         match seen {
-            Some(code) if expected_codes.iter().any(|c| c == code) => {
-                judgement(Verdict::Pass, format!("rejected with {code}"))
-            }
-            Some(code) if expected_codes.is_empty() => {
+            Some(code) if right_reason => judgement(Verdict::Pass, format!("rejected with {code}")),
+            Some(code) if reasons.is_empty() => {
                 judgement(Verdict::PassGeneric, format!("rejected with {code}; the profile maps no code to {class}"))
             }
             Some(code) => judgement(
                 Verdict::Mismatch,
                 format!(
-                    "rejected with {code}{}, expected {} ({class})",
+                    "rejected with {code}{}{}, expected {} ({class})",
                     if reading.known { "" } else { " (not in the catalog)" },
-                    expected_codes.join(" or ")
+                    shown(reading),
+                    expected()
                 ),
             ),
-            None if expected_codes.is_empty() || self.file.answer.allow_generic => {
+            None if reasons.is_empty() || self.file.answer.allow_generic => {
                 judgement(Verdict::PassGeneric, "rejected; the SP does not say why".into())
             }
             None => judgement(
                 Verdict::Mismatch,
-                format!("rejected, but no code is visible; expected {} ({class})", expected_codes.join(" or ")),
+                format!("rejected, but no code is visible{}; expected {} ({class})", shown(reading), expected()),
             ),
         }
     }
+}
+
+/// Whether the reading shows `reason`: its code, with its text, stage and status where given.
+fn reason_shown(reason: &RightReason, reading: &Reading) -> bool {
+    reading.code.as_deref() == Some(reason.code.as_str())
+        && reason.says.as_deref().is_none_or(|text| reading.says(text))
+        && reason.stage.is_none_or(|stage| stage == reading.stage)
+        && reason.status.is_none_or(|status| status == reading.status)
+}
+
+/// A gap with a recorded answer holds only while the SP answers exactly so: answering as the
+/// scenario expects (the gap closed) or answering otherwise is a mismatch, which asks for the
+/// profile to be corrected.
+fn judgement_of_exact_gap(
+    gap: &Gap,
+    reading: &Reading,
+    right: bool,
+    judgement: &dyn Fn(Verdict, String) -> Judgement,
+) -> Judgement {
+    let what = if reading.accepted {
+        "accepted".to_owned()
+    } else {
+        format!("rejected with {}{}", reading.code.as_deref().unwrap_or("no visible code"), shown(reading))
+    };
+    let as_recorded = match gap.answer {
+        Some(GapAnswer::Accepted) => reading.accepted,
+        _ => !reading.accepted && (gap.says.is_empty() || gap.says.iter().any(|text| reading.says(text))),
+    };
+    if right {
+        judgement(Verdict::Mismatch, format!("{what}: the documented gap closed (remove it from the profile)"))
+    } else if as_recorded {
+        judgement(Verdict::KnownGap, format!("{what}; known gap: {}", gap.reason))
+    } else {
+        let recorded = gap.answer.map_or_else(String::new, |a| a.to_string());
+        let says = if gap.says.is_empty() { String::new() } else { format!(" saying one of {:?}", gap.says) };
+        judgement(Verdict::Mismatch, format!("{what}, not as the documented gap records ({recorded}{says})"))
+    }
+}
+
+/// A right reason in words: `E101 saying "..." at stage metadata (HTTP 400)`.
+fn describe_reason(reason: &RightReason) -> String {
+    let mut text = reason.code.clone();
+    if let Some(says) = &reason.says {
+        text.push_str(&format!(" saying {says:?}"));
+    }
+    if let Some(stage) = reason.stage {
+        text.push_str(&format!(" at stage {}", stage.name()));
+    }
+    if let Some(status) = reason.status {
+        text.push_str(&format!(" (HTTP {status})"));
+    }
+    text
+}
+
+/// What the reading shows besides its code, for details: the stage (unless `response`) and the
+/// SP's error text.
+fn shown(reading: &Reading) -> String {
+    let stage =
+        if reading.stage == Stage::Response { String::new() } else { format!(" at stage {}", reading.stage.name()) };
+    let reason = reading.reason.as_deref().map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "));
+    let reason = reason.filter(|r| !r.is_empty()).map(|r| format!(": {r}")).unwrap_or_default();
+    format!("{stage}{reason}")
 }
 
 /// `*` (any run) and `?` (one character) glob matching, for scenario selection.

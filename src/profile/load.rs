@@ -1,11 +1,12 @@
-//! Loading profiles: the built-in ones embedded at build time, plus a user's directory.
+//! Loading profiles: the built-in ones embedded at build time (`profiles/*.toml` and the test
+//! SPs' `tests/sp/NAME/profile.toml`), plus a user's directory.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use super::file::ProfileFile;
+use super::file::{GapAnswer, ProfileFile};
 use crate::toml_file::{from_toml, key_line};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_profiles.rs"));
@@ -77,9 +78,8 @@ impl ProfileSet {
     /// The built-in profiles, then those in `dir` (which override built-ins of the same name).
     pub fn load(dir: Option<&Path>) -> Result<Self, ProfileError> {
         let mut set = ProfileSet::default();
-        for (file_name, text) in EMBEDDED_PROFILES {
-            let name = file_name.trim_end_matches(".toml");
-            set.insert(parse_profile(name, &format!("profiles/{file_name} (built-in)"), text)?);
+        for (name, file, text) in EMBEDDED_PROFILES {
+            set.insert(parse_profile(name, &format!("{file} (built-in)"), text)?);
         }
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|source| ProfileError::Io { path: dir.into(), source })?;
@@ -148,8 +148,8 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
             ));
         }
     }
-    for (class, codes) in &file.classes {
-        if let Some(code) = codes.iter().find(|c| !known(c)) {
+    for (class, reasons) in &file.classes {
+        if let Some(code) = reasons.iter().map(|r| &r.code).find(|c| !known(c)) {
             return Err(invalid(
                 key_line(text, class.name()),
                 &format!("classes.{class}"),
@@ -158,7 +158,7 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
         }
     }
     for (i, item) in file.overrides.iter().enumerate() {
-        if let Some(code) = item.codes.iter().find(|c| !known(c)) {
+        if let Some(code) = item.codes.iter().map(|r| &r.code).find(|c| !known(c)) {
             return Err(invalid(
                 value_line(text, &item.scenario),
                 &format!("override[{i}].codes"),
@@ -172,6 +172,13 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
                 value_line(text, &gap.reason),
                 &format!("gap[{i}]"),
                 "a gap names exactly one of `scenario` or `class`".into(),
+            ));
+        }
+        if !gap.says.is_empty() && gap.answer != Some(GapAnswer::Rejected) {
+            return Err(invalid(
+                value_line(text, &gap.says[0]),
+                &format!("gap[{i}].says"),
+                "`says` is the text of a rejection (hint: answer = \"rejected\")".into(),
             ));
         }
     }
@@ -210,11 +217,15 @@ pub fn parse_profile(name: &str, origin: &str, text: &str) -> Result<Profile, Pr
         }
         compiled.code_body.push(re);
     }
-    for pointer in &answer.code_json_pointer {
+    let pointers = answer.code_json_pointer.iter().map(|p| ("answer.code-json-pointer", p));
+    let pointers = pointers
+        .chain(answer.reason_json_pointer.iter().map(|p| ("answer.reason-json-pointer", p)))
+        .chain(answer.stage_json_pointer.iter().map(|p| ("answer.stage-json-pointer", p)));
+    for (key, pointer) in pointers {
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return Err(invalid(
                 value_line(text, pointer),
-                "answer.code-json-pointer",
+                key,
                 format!("'{pointer}' is not a JSON pointer (hint: \"/{pointer}\")"),
             ));
         }

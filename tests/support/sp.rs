@@ -224,6 +224,16 @@ impl SpConfig {
         self
     }
 
+    /// This config with the `sp-config` of the app's built-in profile
+    /// (`tests/sp/NAME/profile.toml`): the app as its profile describes it.
+    pub fn with_profile_config(self, kind: SpKind) -> Self {
+        let set = mockidp::profile::ProfileSet::load(None).expect("the built-in profiles load");
+        let profile = set.get(kind.library()).unwrap_or_else(|e| panic!("{e}"));
+        profile.file.sp_config.iter().fold(self, |config, (key, value)| {
+            config.set(key.clone(), serde_json::to_value(value).expect("TOML values are JSON values"))
+        })
+    }
+
     /// The config file's JSON.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();

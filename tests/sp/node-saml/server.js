@@ -15,6 +15,8 @@
 
 const fs = require("fs");
 const http = require("http");
+const pathModule = require("path");
+const crypto = require("crypto");
 const zlib = require("zlib");
 const { SAML } = require("@node-saml/node-saml");
 // The library's own XML parser and XPath helpers, for reading IdP metadata.
@@ -62,6 +64,11 @@ function loadConfig(path) {
     cfg.idp_cert_pem = fs.readFileSync(cfg.idp_cert_file, "utf8");
   }
   if (!cfg.idp_cert_pem) die("config needs idp_cert_pem or idp_cert_file");
+  if (cfg.app_policy_file) {
+    // The policy shared with ../python3-saml/app.py; keys in the config itself win.
+    const policy = JSON.parse(fs.readFileSync(pathModule.resolve(__dirname, cfg.app_policy_file), "utf8"));
+    return { ...policy, ...cfg };
+  }
   return cfg;
 }
 
@@ -417,7 +424,10 @@ function main() {
         });
       }
       const attributes = attributesOf(profile);
-      const broken = policy.check(profile.nameID, profile.nameIDFormat, attributes, cookieValue(req, DEVICE_COOKIE));
+      const device = cookieValue(req, DEVICE_COOKIE);
+      // A client without a device cookie is enrolled now, as an app that binds devices does.
+      const newDevice = device || !policy.bindDevices ? null : crypto.randomUUID().replace(/-/g, "");
+      const broken = policy.check(profile.nameID, profile.nameIDFormat, attributes, device || newDevice);
       if (broken) {
         return sendJson(res, 403, {
           accepted: false,
@@ -440,7 +450,7 @@ function main() {
         in_response_to: profile.inResponseTo === undefined ? null : profile.inResponseTo,
         library: LIBRARY,
         request_id: requestId,
-      });
+      }, newDevice ? { "Set-Cookie": `${DEVICE_COOKIE}=${newDevice}; Path=/; HttpOnly` } : undefined);
     }
     return sendJson(res, 404, { error: "not found", path });
   }

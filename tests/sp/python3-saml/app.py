@@ -17,11 +17,13 @@ import argparse
 import copy
 import http.cookies
 import json
+import os
 import re
 import signal
 import sys
 import threading
 import traceback
+import uuid
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -124,6 +126,11 @@ def load_config(path):
             cfg["idp_cert_pem"] = fh.read()
     if not cfg.get("idp_cert_pem"):
         raise SystemExit("config needs idp_cert_pem or idp_cert_file")
+    if cfg.get("app_policy_file"):
+        # The policy shared with ../node-saml/server.js; keys in the config itself win.
+        policy_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), cfg["app_policy_file"])
+        with open(policy_path, encoding="utf-8") as fh:
+            cfg = {**json.load(fh), **cfg}
     return cfg
 
 
@@ -471,8 +478,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         errors = auth.get_errors()
         if not errors and auth.is_authenticated():
+            device = self.request_cookie(DEVICE_COOKIE)
+            # A client without a device cookie is enrolled now, as an app that binds devices does.
+            new_device = None if device or not self.policy.bind_devices else uuid.uuid4().hex
             broken = self.policy.check(auth.get_nameid(), auth.get_nameid_format(), auth.get_attributes(),
-                                       self.request_cookie(DEVICE_COOKIE))
+                                       device or new_device)
             if broken:
                 self.send_json(403, {
                     "accepted": False,
@@ -493,7 +503,7 @@ class Handler(BaseHTTPRequestHandler):
                 "relay_state": relay_state,
                 "library": LIBRARY,
                 "request_id": request_id,
-            })
+            }, [("Set-Cookie", "%s=%s; Path=/; HttpOnly" % (DEVICE_COOKIE, new_device))] if new_device else ())
             return
         self.send_json(403, {
             "accepted": False,
