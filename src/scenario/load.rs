@@ -103,34 +103,28 @@ impl ScenarioSet {
             set.insert(parse_scenario(id, &format!("scenarios/{file_name} (built-in)"), text)?);
         }
         if let Some(dir) = dir {
-            let entries = std::fs::read_dir(dir).map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
-            let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-            paths.sort();
-            for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
-                let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                set.insert(parse_scenario(&id, &path.display().to_string(), &text)?);
+            for scenario in load_dir(dir)? {
+                set.insert(scenario);
             }
         }
         Ok(set)
     }
 
-    /// Only the scenario `id`, from `dir` if it is there, else built in: what a single
-    /// `mockidp scenario ID` needs, without parsing the whole library on the cold-start path.
+    /// Only the scenario `id`: from `dir` if it is there, else built in. What a single
+    /// `mockidp scenario ID` needs, without parsing the built-in library on the cold-start path;
+    /// a user's directory is still read and checked whole, as every other command checks it.
     pub fn load_one(dir: Option<&Path>, id: &str) -> Result<Scenario, ScenarioError> {
-        if let Some(dir) = dir {
-            let path = dir.join(format!("{id}.toml"));
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
-                return parse_scenario(id, &path.display().to_string(), &text);
-            }
+        let mut from_dir = match dir {
+            Some(dir) => load_dir(dir)?,
+            None => Vec::new(),
+        };
+        if let Some(index) = from_dir.iter().position(|s| s.id == id) {
+            return Ok(from_dir.swap_remove(index));
         }
         let file_name = format!("{id}.toml");
         match EMBEDDED_SCENARIOS.iter().find(|(name, _)| *name == file_name) {
             Some((name, text)) => parse_scenario(id, &format!("scenarios/{name} (built-in)"), text),
-            None => Self::load(dir)?.get(id).cloned(),
+            None => Self::load(None)?.get(id).cloned(),
         }
     }
 
@@ -170,6 +164,39 @@ impl ScenarioSet {
     }
 }
 
+/// Every `*.toml` scenario in `dir`, in file-name order. The directory must exist, and each
+/// such entry must be a regular file (a FIFO would block the read).
+fn load_dir(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
+        paths.push(entry.path());
+    }
+    paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    paths.sort();
+    let mut scenarios = Vec::with_capacity(paths.len());
+    for path in paths {
+        let origin = path.display().to_string();
+        if !path.is_file() {
+            return Err(ScenarioError::Invalid {
+                origin,
+                line: 1,
+                key: ".".into(),
+                message: "not a regular file (a directory, FIFO, socket or device cannot be a scenario)".into(),
+            });
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
+        let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        scenarios.push(parse_scenario(&id, &origin, &text)?);
+    }
+    Ok(scenarios)
+}
+
+/// The largest `padding-bytes` a scenario may ask for: far past any SP's body limit (Tomcat's
+/// default is 2 MB), and small enough to generate in memory without harm.
+pub const PADDING_LIMIT: usize = 16 * 1024 * 1024;
+
 /// Parse one scenario file's text.
 pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let invalid = |line: usize, key: &str, message: String| ScenarioError::Invalid {
@@ -206,6 +233,13 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
             ))
         }
         _ => {}
+    }
+    if let Some(bytes) = file.build.padding_bytes.filter(|&bytes| bytes > PADDING_LIMIT) {
+        return Err(invalid(
+            key_line(text, "build.padding-bytes"),
+            "build.padding-bytes",
+            format!("{bytes} bytes is more than the limit of {PADDING_LIMIT} (16 MiB)"),
+        ));
     }
     Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file })
 }
