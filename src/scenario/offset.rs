@@ -8,6 +8,10 @@ use time::Duration;
 pub struct Offset(pub Duration);
 
 impl Offset {
+    /// The largest offset either way: a century, far past any certificate or session lifetime,
+    /// and far from the ends of the calendar, so `now + offset` cannot overflow.
+    pub const LIMIT: Duration = Duration::days(36_525);
+
     /// Parse `[+-]` followed by one or more `<number><unit>` with units `s`, `m`, `h`, `d`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let hint = "(hint: write an offset from now such as \"-10m\", \"+2h\", \"-1h30m\" or \"0s\")";
@@ -26,13 +30,21 @@ impl Offset {
                 number.push(c);
                 continue;
             }
-            let n: i64 = number.parse().map_err(|_| format!("offset {text:?}: a unit without a number {hint}"))?;
-            total += match c {
-                's' => Duration::seconds(n),
-                'm' => Duration::minutes(n),
-                'h' => Duration::hours(n),
-                'd' => Duration::days(n),
+            if number.is_empty() {
+                return Err(format!("offset {text:?}: a unit without a number {hint}"));
+            }
+            let unit_seconds: i64 = match c {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86_400,
                 other => return Err(format!("offset {text:?}: unknown unit '{other}' {hint}")),
+            };
+            // Checked all the way: a huge number is an error, never an overflow.
+            let seconds = number.parse::<i64>().ok().and_then(|n| n.checked_mul(unit_seconds));
+            total = match seconds.and_then(|s| total.checked_add(Duration::seconds(s))) {
+                Some(sum) if sum.abs() <= Self::LIMIT => sum,
+                _ => return Err(format!("offset {text:?} is more than {} days from now", Self::LIMIT.whole_days())),
             };
             number.clear();
         }
@@ -84,5 +96,13 @@ mod tests {
         assert!(Offset::parse("-10").unwrap_err().contains("has no unit"));
         assert!(Offset::parse("10x").unwrap_err().contains("unknown unit"));
         assert!(Offset::parse("").is_err());
+    }
+
+    #[test]
+    fn huge_offsets_are_errors_not_overflows() {
+        for text in ["+1000000000h", "-99999999999999999999d", "+9223372036854775807s", "+36526d"] {
+            assert!(Offset::parse(text).unwrap_err().contains("more than 36525 days"), "{text}");
+        }
+        assert_eq!(Offset::parse("-36525d").unwrap().0, -Offset::LIMIT);
     }
 }
