@@ -149,10 +149,22 @@ impl Browser {
 }
 
 fn transport_error(url: &str, error: &ureq::Transport) -> HttpError {
-    let text = format!("{url}: {error}");
+    // ureq's Display repeats the kind ("Network Error: Network Error: ..."): say each part once.
+    let mut parts = vec![error.kind().to_string()];
+    if let Some(message) = error.message().filter(|m| *m != parts[0]) {
+        parts.push(message.to_owned());
+    }
+    if let Some(source) = std::error::Error::source(error) {
+        parts.push(source.to_string());
+    }
+    let text = format!("{url}: {}", parts.join(": "));
     let lower = text.to_lowercase();
     match error.kind() {
         ureq::ErrorKind::Dns | ureq::ErrorKind::ConnectionFailed => HttpError::Unreachable(text),
+        // Something answered, but not in HTTP: a broken SP, not an absent one.
+        ureq::ErrorKind::BadStatus | ureq::ErrorKind::BadHeader => {
+            HttpError::Unexpected(format!("the SP answered, but not with valid HTTP: {text}"))
+        }
         _ if lower.contains("timed out") || lower.contains("timeout") => HttpError::Timeout(text),
         _ if lower.contains("tls") || lower.contains("certificate") => HttpError::Tls(text),
         ureq::ErrorKind::InvalidUrl | ureq::ErrorKind::UnknownScheme => HttpError::Unexpected(text),
@@ -241,6 +253,38 @@ fn resolve(base: &str, location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-shot TCP server on a free loopback port that answers `reply` to the first request.
+    fn answering(reply: &'static [u8]) -> String {
+        use std::io::Write as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/login", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut request = [0u8; 1024];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(reply);
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn garbage_http_is_a_broken_sp_not_an_absent_one() {
+        let browser = Browser::new(Duration::from_secs(5));
+        let error = browser.login(&answering(b"garbage\r\n\r\n")).unwrap_err();
+        assert!(!error.is_unreachable(), "{error}");
+        assert!(error.to_string().contains("not with valid HTTP"), "{error}");
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/login", closed.local_addr().unwrap());
+        drop(closed);
+        let error = browser.login(&url).unwrap_err();
+        assert!(error.is_unreachable(), "{error}");
+        let text = error.to_string();
+        let kind = "Connection Failed";
+        assert!(text.matches(kind).count() <= 1, "a phrase repeated: {text}");
+    }
 
     #[test]
     fn resolves_locations() {
