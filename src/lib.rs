@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod dsig;
+pub mod exit_codes;
 pub mod keys;
 pub mod pipeline;
 pub mod profile;

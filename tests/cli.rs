@@ -250,3 +250,54 @@ fn every_scenario_works_from_the_cli_with_the_options_of_valid() {
         }
     }
 }
+
+/// Spawns `mockidp ARGS` with stdout on a pipe; `read` bytes are read before the pipe is closed
+/// (0: closed before the command writes anything, so its first write meets a closed pipe).
+fn with_closed_stdout(args: &[&str], read: usize) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mockidp"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = vec![0u8; read];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_as_with_head() {
+    for args in [
+        &["list", "--format", "json"][..],
+        &["list", "--format", "markdown"],
+        &["scenario", "valid", "--format", "html"],
+        &["metadata"],
+        &["profile", "authio"],
+        &["keys", "list"],
+        &["--help"],
+    ] {
+        for read in [0, 10] {
+            let output = with_closed_stdout(args, read);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "mockidp {args:?} (read {read}): {:?} {stderr}", output.status);
+            assert!(stderr.is_empty(), "mockidp {args:?} (read {read}) wrote to stderr: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_full_stdout_is_an_error_with_exit_2() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in [&["list", "--format", "json"][..], &["scenario", "valid"], &["metadata"]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_mockidp")).args(args).stdout(full.try_clone().unwrap()).output();
+        let output = output.unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "mockidp {args:?} > /dev/full: {stderr}");
+        assert!(stderr.contains("mockidp: error: cannot write to stdout:"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

@@ -159,6 +159,28 @@ fn a_login_url_that_starts_no_login_is_a_clear_error() {
 }
 
 #[test]
+fn a_closed_stdout_keeps_the_verdict_and_the_reports() {
+    use std::process::Stdio;
+    let acs = format!("{}/acs", closed_port_url());
+    let report = std::env::temp_dir().join(format!("mockidp-closed-stdout-{}.json", std::process::id()));
+    let child = Command::new(env!("CARGO_BIN_EXE_mockidp"))
+        .args(["run", "--profile", "generic", "--acs-url", &acs, "--no-snapshots", "--scenario", "valid"])
+        .args(["--report", "json", report.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = child;
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "a closed pipe must not turn a failed run into a pass: {}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["exit_code"], 3);
+    std::fs::remove_file(report).ok();
+}
+
+#[test]
 fn a_silent_sp_times_out_and_exits_3() {
     // Accepts connections and never answers.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

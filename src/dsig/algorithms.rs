@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 /// A signature algorithm (RSA PKCS#1 v1.5 with a hash).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureAlgorithm {
     /// `rsa-sha1`: legacy, rejected by careful SPs.
@@ -17,7 +17,7 @@ pub enum SignatureAlgorithm {
 }
 
 /// A digest algorithm for References.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum DigestAlgorithm {
     /// SHA-1: legacy.

@@ -11,22 +11,12 @@ use super::http::{Browser, HttpError};
 use super::outcome::{excerpt, Outcome, SnapshotStatus};
 use super::snapshot::{self, SnapshotConfig};
 use crate::clock::{Clock, IdSource};
+use crate::exit_codes::{FINDINGS, SUCCESS, UNREACHABLE};
 use crate::keys::KeyStore;
 use crate::pipeline::{generate, GenerateOptions};
 use crate::profile::{Answer, Profile, Verdict};
 use crate::saml::{IdpSettings, SpTarget, User};
 use crate::scenario::{Endpoint, MetadataChoices, Scenario};
-
-/// Exit code: every scenario passed (or was skipped, or is a documented gap).
-pub const EXIT_OK: u8 = 0;
-/// Exit code: a finding (a response accepted that must be rejected), a mismatch, or a changed
-/// snapshot.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: bad flags or configuration (unknown profile or scenario, broken profile file).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: the SP could not be reached (connection refused, timeout, TLS) for some scenario,
-/// and nothing else failed.
-pub const EXIT_UNREACHABLE: u8 = 3;
 
 /// Everything a run needs, validated.
 #[derive(Debug, Clone)]
@@ -78,16 +68,16 @@ impl RunReport {
         self.outcomes.iter().filter(|o| o.verdict == verdict).count()
     }
 
-    /// The documented exit code for this run: findings first, then unreachable.
+    /// The documented exit code for this run ([`crate::exit_codes`]): findings first, then unreachable.
     pub fn exit_code(&self) -> u8 {
         if self.outcomes.iter().any(Outcome::fails) {
-            EXIT_FINDINGS
+            FINDINGS
         } else if self.outcomes.iter().any(|o| o.verdict == Verdict::Error && o.unreachable) {
-            EXIT_UNREACHABLE
+            UNREACHABLE
         } else if self.outcomes.iter().any(|o| o.verdict == Verdict::Error) {
-            EXIT_FINDINGS
+            FINDINGS
         } else {
-            EXIT_OK
+            SUCCESS
         }
     }
 }

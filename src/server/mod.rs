@@ -6,7 +6,6 @@
 
 mod app;
 mod arm;
-mod cli;
 mod client;
 mod config;
 mod error;
@@ -17,9 +16,8 @@ mod users;
 pub use crate::pipeline::logout_response;
 pub use app::{serve, StartError};
 pub use arm::{ArmRequest, Armory, ARM_LIMIT};
-pub use cli::ServeArgs;
 pub use client::{arm_remote, ClientError};
-pub use config::{ConfigError, ServeConfig, SpEntry};
+pub use config::{ConfigError, ConfigFile, ServeConfig, SpEntry, SpFileEntry};
 pub use error::ServeError;
 pub use sps::{RegisteredSp, SpRegistry};
 pub use users::{user_by_hint, users};

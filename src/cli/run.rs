@@ -1,101 +1,100 @@
 //! The `mockidp run` and `mockidp profile` subcommands: raw flags, turned into a validated
 //! [`RunConfig`] in one step, then run and reported.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
+use mockidp::profile::{coverage_table, glob_match, ProfileSet};
+use mockidp::runner::{run, RunConfig, SnapshotConfig, SnapshotMode};
+use mockidp::saml::IdpSettings;
+use mockidp::scenario::{Scenario, ScenarioSet};
 
-use super::run::{run, RunConfig};
-use super::snapshot::{SnapshotConfig, SnapshotMode};
-use super::EXIT_CODES_HELP;
-use crate::profile::{coverage_table, glob_match, ProfileSet};
-use crate::saml::{IdpSettings, User};
-use crate::scenario::{Scenario, ScenarioSet};
+use super::common::user;
 
 /// Flags of `mockidp run`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES_HELP)]
-pub struct RunArgs {
+#[command(after_help = mockidp::exit_codes::RUN_HELP)]
+pub(crate) struct RunArgs {
     /// The SP's profile: a built-in one (authio, cisco-webex, servercore, zscaler-zpa, python3-saml,
     /// node-saml, generic) or NAME.toml in --profiles DIR.
     #[arg(long)]
-    pub profile: String,
+    profile: String,
     /// The SP's Assertion Consumer Service URL.
     #[arg(long)]
-    pub acs_url: String,
+    acs_url: String,
     /// Start each login here (SP-initiated): the SP's redirect or auto-POST to the IdP is decoded
     /// and answered. Without it, responses are delivered unsolicited.
     #[arg(long)]
-    pub login_url: Option<String>,
+    login_url: Option<String>,
     /// The SP's entity ID (the Audience). Default: the AuthnRequest's Issuer, else mockidp's default.
     #[arg(long)]
-    pub sp_entity_id: Option<String>,
+    sp_entity_id: Option<String>,
     /// Scenario ids or globs (`metadata-*`); repeatable. Default: every scenario.
     #[arg(long = "scenario", value_name = "ID|GLOB")]
-    pub scenarios: Vec<String>,
+    scenarios: Vec<String>,
     /// How many scenarios run at once (results keep scenario order).
     #[arg(long, default_value_t = 4)]
-    pub jobs: usize,
+    jobs: usize,
     /// Where outcome snapshots go (insta format, one folder per profile).
     #[arg(long, default_value = "snapshots")]
-    pub snapshots: PathBuf,
+    snapshots: PathBuf,
     /// Do not read or write snapshots.
     #[arg(long, conflicts_with = "accept")]
-    pub no_snapshots: bool,
+    no_snapshots: bool,
     /// Record changed snapshots instead of failing on them.
     #[arg(long)]
-    pub accept: bool,
+    accept: bool,
     /// Write a report: `--report json FILE` or `--report junit FILE`; repeatable.
     #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"], action = clap::ArgAction::Append)]
-    pub report: Vec<String>,
+    report: Vec<String>,
     /// The SP was configured with the selected scenario's IdP metadata (`mockidp metadata --scenario
     /// ID`): run scenarios that need it (expired-cert, metadata-*) instead of skipping them.
     #[arg(long)]
-    pub sp_uses_scenario_metadata: bool,
+    sp_uses_scenario_metadata: bool,
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    timeout: u64,
     /// The IdP's entity ID (the Issuer the SP trusts).
-    #[arg(long, default_value = crate::saml::DEFAULT_IDP_ENTITY_ID)]
-    pub idp_entity_id: String,
+    #[arg(long, default_value = mockidp::saml::DEFAULT_IDP_ENTITY_ID)]
+    idp_entity_id: String,
     /// The user's NameID (and email attribute).
     #[arg(long, default_value = "alice@example.com")]
-    pub name_id: String,
+    name_id: String,
     /// A directory of extra profiles (NAME.toml), which may override built-in ones.
     #[arg(long)]
-    pub profiles: Option<PathBuf>,
+    profiles: Option<PathBuf>,
     /// A directory of extra scenario files, which may override built-in ones (`--scenarios DIR`,
     /// as in the other commands, works too).
     #[arg(long, visible_alias = "scenarios")]
-    pub scenarios_dir: Option<PathBuf>,
+    scenarios_dir: Option<PathBuf>,
     /// A directory of extra key sets (NAME/key.pem + NAME/cert.pem).
     #[arg(long)]
-    pub keys: Option<PathBuf>,
+    keys: Option<PathBuf>,
 }
 
 /// Flags of `mockidp profile`.
 #[derive(Debug, Args)]
-pub struct ProfileArgs {
+pub(crate) struct ProfileArgs {
     /// The profile's name; without it, the list of profiles.
-    pub name: Option<String>,
+    name: Option<String>,
     /// Print JSON instead of the table.
     #[arg(long)]
-    pub json: bool,
+    json: bool,
     /// A directory of extra profiles (NAME.toml), which may override built-in ones.
     #[arg(long)]
-    pub profiles: Option<PathBuf>,
+    profiles: Option<PathBuf>,
     /// A directory of extra scenario files, which may override built-in ones (`--scenarios DIR`,
     /// as in the other commands, works too).
     #[arg(long, visible_alias = "scenarios")]
-    pub scenarios_dir: Option<PathBuf>,
+    scenarios_dir: Option<PathBuf>,
 }
 
 /// Where a report goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReportTarget {
+pub(crate) enum ReportTarget {
     /// JSON.
     Json(PathBuf),
     /// JUnit XML.
@@ -104,7 +103,7 @@ pub enum ReportTarget {
 
 impl RunArgs {
     /// Check the flags and load the profile and scenarios: any error here is a usage error.
-    pub fn into_config(self) -> anyhow::Result<(RunConfig, Vec<ReportTarget>)> {
+    pub(crate) fn into_config(self) -> anyhow::Result<(RunConfig, Vec<ReportTarget>)> {
         let profiles = ProfileSet::load(self.profiles.as_deref())?;
         let profile = profiles.get(&self.profile)?.clone();
         let set = ScenarioSet::load(self.scenarios_dir.as_deref())?;
@@ -133,10 +132,6 @@ impl RunArgs {
                 }
             });
         }
-        let mut user = User { name_id: self.name_id.clone(), ..User::default() };
-        if let Some((_, values)) = user.attributes.iter_mut().find(|(name, _)| name == "email") {
-            *values = vec![self.name_id.clone()];
-        }
         let config = RunConfig {
             profile,
             scenarios,
@@ -144,7 +139,7 @@ impl RunArgs {
             login_url: self.login_url,
             sp_entity_id: self.sp_entity_id,
             idp: IdpSettings { entity_id: self.idp_entity_id, ..IdpSettings::default() },
-            user,
+            user: user(&self.name_id),
             keys_dir: self.keys,
             jobs: self.jobs,
             timeout: Duration::from_secs(self.timeout),
@@ -157,7 +152,7 @@ impl RunArgs {
 }
 
 /// The scenarios named by ids and globs, in id order; all of them when none is named.
-pub fn select(set: &ScenarioSet, patterns: &[String]) -> anyhow::Result<Vec<Scenario>> {
+fn select(set: &ScenarioSet, patterns: &[String]) -> anyhow::Result<Vec<Scenario>> {
     if patterns.is_empty() {
         return Ok(set.iter().cloned().collect());
     }
@@ -173,28 +168,30 @@ pub fn select(set: &ScenarioSet, patterns: &[String]) -> anyhow::Result<Vec<Scen
     Ok(set.iter().filter(|s| patterns.iter().any(|p| glob_match(p, &s.id))).cloned().collect())
 }
 
-/// `mockidp run`: run, print the table, write the reports; returns the exit code.
-pub fn run_command(args: RunArgs) -> anyhow::Result<u8> {
+/// `mockidp run`: run, print the table, write the reports; returns the exit code
+/// ([`mockidp::exit_codes`]).
+pub(crate) fn run_command(args: RunArgs, out: &mut impl Write) -> anyhow::Result<u8> {
     let (config, reports) = args.into_config()?;
     let report = run(&config);
-    print!("{}", super::table(&report));
+    // The reports are written even when the table cannot be (stdout full).
+    let printed = write!(out, "{}", mockidp::runner::table(&report)).and_then(|()| out.flush());
     for target in reports {
         let (path, text) = match &target {
-            ReportTarget::Json(path) => (path, super::json(&report)),
-            ReportTarget::Junit(path) => (path, super::junit(&report)),
+            ReportTarget::Json(path) => (path, mockidp::runner::json(&report)),
+            ReportTarget::Junit(path) => (path, mockidp::runner::junit(&report)),
         };
         std::fs::write(path, text).with_context(|| format!("writing the report {}", path.display()))?;
     }
-    std::io::stdout().flush().context("writing to stdout")?;
+    printed?;
     Ok(report.exit_code())
 }
 
 /// `mockidp profile [NAME]`: the coverage table of one profile, or the list of profiles.
-pub fn profile_command(args: ProfileArgs) -> anyhow::Result<()> {
+pub(crate) fn profile_command(args: ProfileArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let profiles = ProfileSet::load(args.profiles.as_deref())?;
     let Some(name) = args.name else {
         for p in profiles.iter() {
-            println!("{:14}  {}  ({})", p.name, p.file.title, p.origin);
+            writeln!(out, "{:14}  {}  ({})", p.name, p.file.title, p.origin)?;
         }
         return Ok(());
     };
@@ -202,9 +199,9 @@ pub fn profile_command(args: ProfileArgs) -> anyhow::Result<()> {
     let scenarios = ScenarioSet::load(args.scenarios_dir.as_deref())?;
     let rows = profile.coverage(&scenarios);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
     } else {
-        print!("{}", coverage_table(profile, &rows));
+        write!(out, "{}", coverage_table(profile, &rows))?;
     }
     Ok(())
 }

@@ -3,46 +3,46 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use super::config::{ConfigError, ConfigFile, ServeConfig, SpEntry};
+use mockidp::server::{ConfigError, ConfigFile, ServeConfig, SpEntry};
 
 /// `mockidp serve` flags.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
     /// Port to listen on; 0 picks a free one (the `listening on` line says which).
     #[arg(long, default_value_t = 0)]
-    pub port: u16,
+    port: u16,
     /// Address to bind.
     #[arg(long, default_value = "127.0.0.1")]
-    pub bind: IpAddr,
+    bind: IpAddr,
     /// The scenario a login gets when neither arming nor the /s/{scenario}/ path picks one.
     #[arg(long)]
-    pub scenario: Option<String>,
+    scenario: Option<String>,
     /// An SP's metadata file (repeatable). With none (and no --config SPs), any SP may log in.
     #[arg(long = "sp-metadata", value_name = "FILE")]
-    pub sp_metadata: Vec<PathBuf>,
+    sp_metadata: Vec<PathBuf>,
     /// A TOML config file: default scenario, IdP entity ID, base URL, and `[[sp]]` tables.
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    config: Option<PathBuf>,
     /// The IdP's entity ID (the Issuer).
     #[arg(long)]
-    pub idp_entity_id: Option<String>,
+    idp_entity_id: Option<String>,
     /// The URL browsers and SPs reach this server at (default http://BIND:PORT).
     #[arg(long)]
-    pub base_url: Option<String>,
+    base_url: Option<String>,
     /// A directory of extra scenario files.
     #[arg(long)]
-    pub scenarios: Option<PathBuf>,
+    scenarios: Option<PathBuf>,
     /// A directory of extra key sets.
     #[arg(long)]
-    pub keys: Option<PathBuf>,
+    keys: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
-    pub workers: usize,
+    workers: usize,
 }
 
 impl ServeArgs {
     /// The validated configuration: flags win over the config file.
-    pub fn into_config(self) -> Result<ServeConfig, ConfigError> {
+    pub(crate) fn into_config(self) -> Result<ServeConfig, ConfigError> {
         let file = match &self.config {
             Some(path) => Some((ConfigFile::load(path)?, path.clone())),
             None => None,
