@@ -87,6 +87,45 @@ impl IdSource {
     }
 }
 
+/// The time and IDs of a command: the real ones, or a fixed `--now` and a `--seed`. With both
+/// fixed, everything generated is byte-identical from run to run. A fixed clock does not advance:
+/// every response of a long-running `run` or `serve` carries the same instant.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeAndIds {
+    /// The fixed time (`--now`); `None` reads the real time for each response.
+    pub now: Option<Clock>,
+    /// The ID seed (`--seed`); `None` draws random IDs.
+    pub seed: Option<u64>,
+}
+
+impl TimeAndIds {
+    /// The clock for one response: the fixed one, else the real time, read now.
+    pub fn clock(&self) -> Clock {
+        self.now.unwrap_or_else(Clock::system)
+    }
+
+    /// The IDs for one stream of messages. `None` is the one sequence of a one-shot command
+    /// (`mockidp scenario`); a named stream (a scenario of a run, the n-th request to the server)
+    /// gets a sequence of its own that depends only on the seed and the name, so that work done in
+    /// parallel gets the same IDs whatever order it runs in.
+    pub fn ids(&self, stream: Option<&str>) -> IdSource {
+        match (self.seed, stream) {
+            (None, _) => IdSource::random(),
+            (Some(seed), None) => IdSource::seeded(seed),
+            (Some(seed), Some(name)) => {
+                let digest = Sha256::new()
+                    .chain_update(b"mockidp-stream")
+                    .chain_update(seed.to_be_bytes())
+                    .chain_update(name.as_bytes())
+                    .finalize();
+                let mut first = [0u8; 8];
+                first.copy_from_slice(&digest[..8]);
+                IdSource::seeded(u64::from_be_bytes(first))
+            }
+        }
+    }
+}
+
 /// Format an instant as xs:dateTime in UTC, the form SAML uses (`2026-01-02T03:04:05Z`).
 pub fn saml_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
@@ -99,4 +138,29 @@ pub fn saml_time(t: OffsetDateTime) -> String {
         t.minute(),
         t.second()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_streams_are_reproducible_and_distinct() {
+        let fixed = TimeAndIds { now: None, seed: Some(7) };
+        assert_eq!(fixed.ids(None).next_id(), IdSource::seeded(7).next_id(), "the one-shot sequence is unchanged");
+        assert_eq!(fixed.ids(Some("a")).next_id(), fixed.ids(Some("a")).next_id());
+        assert_ne!(fixed.ids(Some("a")).next_id(), fixed.ids(Some("b")).next_id());
+        assert_ne!(fixed.ids(Some("a")).next_id(), fixed.ids(None).next_id());
+        let random = TimeAndIds::default();
+        assert_ne!(random.ids(Some("a")).next_id(), random.ids(Some("a")).next_id());
+    }
+
+    #[test]
+    fn a_fixed_clock_does_not_advance() {
+        let now = Clock::parse_fixed("2026-01-02T03:04:05Z").unwrap();
+        let fixed = TimeAndIds { now: Some(now), seed: None };
+        assert_eq!(fixed.clock().now(), now.now());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(saml_time(fixed.clock().now()), "2026-01-02T03:04:05Z");
+    }
 }

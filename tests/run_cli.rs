@@ -24,6 +24,37 @@ fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// One HTTP/1.1 request read off `stream`: its head lines and its body.
+fn read_request(stream: std::net::TcpStream) -> (Vec<String>, String, std::net::TcpStream) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut reader = BufReader::new(stream);
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() <= 2 {
+            break;
+        }
+        head.push(line.trim_end().to_owned());
+    }
+    let length = head
+        .iter()
+        .find_map(|h| {
+            h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).unwrap();
+    (head, String::from_utf8(body).unwrap(), reader.into_inner())
+}
+
+/// The SAMLResponse of a form body, decoded.
+fn saml_response(body: &str) -> String {
+    use base64::Engine as _;
+    let field = body.split('&').find_map(|p| p.strip_prefix("SAMLResponse=")).unwrap_or("");
+    let field = field.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
+    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(field).unwrap()).unwrap()
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     let out = mockidp(&["run", "--help"]);
@@ -213,7 +244,7 @@ fn a_silent_sp_times_out_and_exits_3() {
 #[test]
 fn sp_initiated_login_by_auto_post_form_keeps_request_relay_state_and_cookies() {
     use base64::Engine as _;
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::Write;
 
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -231,31 +262,12 @@ ID=\"_req42\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" AssertionCon
     );
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten().take(2) {
-            let mut reader = BufReader::new(stream);
-            let mut head = Vec::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap() <= 2 {
-                    break;
-                }
-                head.push(line.trim_end().to_owned());
-            }
-            let length = head
-                .iter()
-                .find_map(|h| {
-                    h.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())
-                })
-                .unwrap_or(0);
-            let mut body = vec![0u8; length];
-            reader.read_exact(&mut body).unwrap();
-            let body = String::from_utf8(body).unwrap();
+            let (head, body, mut stream) = read_request(stream);
             let (status, extra, text) = if head[0].starts_with("GET /login") {
                 ("200 OK", "Set-Cookie: session=s1; Path=/\r\nContent-Type: text/html\r\n", form.clone())
             } else {
                 let cookie_ok = head.iter().any(|h| h.eq_ignore_ascii_case("cookie: session=s1"));
-                let field = body.split('&').find_map(|p| p.strip_prefix("SAMLResponse=")).unwrap_or("");
-                let field = field.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
-                let xml = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(field).unwrap()).unwrap();
+                let xml = saml_response(&body);
                 let ok = head[0].starts_with("POST /saml/acs")
                     && cookie_ok
                     && body.contains("RelayState=rs-1")
@@ -267,7 +279,6 @@ ID=\"_req42\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" AssertionCon
                     ("403 Forbidden", "", format!("{head:?}"))
                 }
             };
-            let mut stream = reader.into_inner();
             write!(
                 stream,
                 "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
@@ -293,4 +304,44 @@ ID=\"_req42\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\" AssertionCon
     let table = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{table}{}", stderr(&out));
     assert!(table.lines().any(|l| l.starts_with("valid") && l.contains(" pass ")), "{table}");
+}
+
+/// An SP that rejects every response (403) and records what it was sent.
+fn recording_sp() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Write;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let acs = format!("http://{}/acs", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&received);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (_, body, mut stream) = read_request(stream);
+            sink.lock().unwrap().push(saml_response(&body));
+            let _ = write!(stream, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno");
+        }
+    });
+    (acs, received)
+}
+
+#[test]
+fn with_now_and_seed_a_run_sends_byte_identical_responses_whatever_the_jobs() {
+    // One SP for every run: its URL is part of what is sent.
+    let (acs, received) = recording_sp();
+    let sent = |jobs: &str, fixed: bool| {
+        let mut args = vec!["run", "--profile", "generic", "--acs-url", &acs, "--no-snapshots", "--jobs", jobs];
+        args.extend(["--scenario", "wrong-audience", "--scenario", "wrong-destination", "--scenario", "unsigned"]);
+        if fixed {
+            args.extend(["--now", "2026-01-02T03:04:05Z", "--seed", "9"]);
+        }
+        let out = mockidp(&args);
+        assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+        let mut sent = std::mem::take(&mut *received.lock().unwrap());
+        assert_eq!(sent.len(), 3);
+        sent.sort();
+        sent
+    };
+    let one = sent("1", true);
+    assert!(one == sent("3", true), "the same bytes, in whatever order the scenarios ran");
+    assert!(one.iter().all(|xml| xml.contains("IssueInstant=\"2026-01-02T03:04:05Z\"")), "{one:?}");
+    assert!(one != sent("1", false), "without them, fresh IDs and the real time");
 }

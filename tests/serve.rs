@@ -583,3 +583,69 @@ fn an_sp_trusting_the_scenario_metadata_sees_a_good_signature() {
     // `acceptable`: python3-saml does not check certificate validity, but the signature must verify.
     assert_ne!(outcome.answer.code().as_deref(), Some("INVALID_SIGNATURE"), "{}", outcome.answer);
 }
+
+/// The bodies of the same requests, in the same order: SP-initiated logins (two of them, so the
+/// second's IDs come from the next stream), an IdP-initiated one, a logout and an artifact.
+fn answers_to_the_same_requests(server: &Server) -> Vec<String> {
+    let login = format!(
+        "/sso?SAMLRequest={}&RelayState=rs",
+        percent_encode(&deflate_base64(authn_request("https://plain.sp", "https://plain.sp/acs").as_bytes()))
+    );
+    let soap = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_ar1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><samlp:Artifact>AAQAAA==</samlp:Artifact></samlp:ArtifactResolve></soap:Body></soap:Envelope>"#;
+    let replies = [
+        server.get(&login),
+        server.get(&login),
+        server.get("/s/wrong-audience/init?sp=https://plain.sp&acs=https://plain.sp/acs"),
+        server.get(&format!(
+            "/slo?SAMLRequest={}",
+            percent_encode(&deflate_base64(logout_request("https://plain.sp").as_bytes()))
+        )),
+        server.post("/artifact", "text/xml", soap.as_bytes()),
+    ];
+    replies
+        .into_iter()
+        .map(|reply| {
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            reply.body
+        })
+        .collect()
+}
+
+/// The SAMLResponse of a login's auto-submitting form, decoded.
+fn saml_response(html: &str) -> String {
+    let (_, fields) = parse_form(html);
+    let encoded = &fields.iter().find(|(k, _)| k == "SAMLResponse").expect("a SAMLResponse field").1;
+    String::from_utf8(BASE64.decode(encoded).unwrap()).unwrap()
+}
+
+#[test]
+fn with_now_and_seed_the_server_answers_byte_identically() {
+    let dir = std::env::temp_dir().join(format!("mockidp-serve-seeded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain = write_sp_metadata(&dir, "https://plain.sp", "https://plain.sp/acs", None);
+    let args = [
+        "--sp-metadata",
+        plain.to_str().unwrap(),
+        "--base-url",
+        "http://idp.test:8080",
+        "--now",
+        "2026-01-02T03:04:05Z",
+        "--seed",
+        "42",
+    ];
+    let first = answers_to_the_same_requests(&Server::start(&args));
+    let second = answers_to_the_same_requests(&Server::start(&args));
+    assert_eq!(first, second, "the same requests get byte-identical answers");
+
+    let (one, two) = (saml_response(&first[0]), saml_response(&first[1]));
+    assert!(one.contains("IssueInstant=\"2026-01-02T03:04:05Z\""), "{one}");
+    assert_ne!(one, two, "each login gets IDs of its own");
+    let instants = |xml: &str| xml.matches("IssueInstant=\"2026-01-02T03:04:05Z\"").count();
+    assert_eq!(instants(&one), instants(&two), "a fixed clock does not advance");
+    assert!(first[3].contains("SAMLResponse") && first[4].contains("IssueInstant=\"2026-01-02T03:04:05Z\""));
+
+    // Without them, every server (and every login) is fresh.
+    let unseeded = answers_to_the_same_requests(&Server::start(&args[..4]));
+    assert_ne!(saml_response(&unseeded[0]), one);
+    let _ = std::fs::remove_dir_all(&dir);
+}

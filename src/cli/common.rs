@@ -1,10 +1,12 @@
 //! Flag groups several commands share: where scenarios and keys come from, the IdP's identity,
-//! what to sign, and the user who signs in.
+//! the injected clock and ID seed, what to sign, and the user who signs in.
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
+use mockidp::clock::{Clock, TimeAndIds};
 use mockidp::saml::{IdpSettings, User};
 use mockidp::scenario::SignParts;
 
@@ -34,6 +36,32 @@ impl IdpArgs {
     /// The IdP these flags describe.
     pub(crate) fn settings(self) -> IdpSettings {
         IdpSettings { entity_id: self.idp_entity_id, sso_url: self.sso_url }
+    }
+}
+
+/// `--now`, `--seed`: the injected clock and ID seed.
+#[derive(Debug, Args)]
+pub(crate) struct TimeArgs {
+    /// The current time, RFC 3339 (with --seed, output is byte-identical from run to run). A fixed
+    /// time does not advance: every response carries it.
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) now: Option<String>,
+    /// Seed for IDs (with --now, output is byte-identical from run to run).
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+}
+
+impl TimeArgs {
+    /// The validated clock and seed.
+    pub(crate) fn time_and_ids(&self) -> anyhow::Result<TimeAndIds> {
+        let now = match &self.now {
+            Some(text) => Some(
+                Clock::parse_fixed(text)
+                    .with_context(|| format!("--now {text:?} is not an RFC 3339 time (hint: 2026-01-02T03:04:05Z)"))?,
+            ),
+            None => None,
+        };
+        Ok(TimeAndIds { now, seed: self.seed })
     }
 }
 

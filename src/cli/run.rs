@@ -12,7 +12,7 @@ use mockidp::runner::{run, RunConfig, SnapshotConfig, SnapshotMode};
 use mockidp::saml::IdpSettings;
 use mockidp::scenario::{Scenario, ScenarioSet};
 
-use super::common::user;
+use super::common::{user, TimeArgs};
 
 /// Flags of `mockidp run`.
 #[derive(Debug, Args)]
@@ -73,6 +73,8 @@ pub(crate) struct RunArgs {
     /// A directory of extra key sets (NAME/key.pem + NAME/cert.pem).
     #[arg(long)]
     keys: Option<PathBuf>,
+    #[command(flatten)]
+    time: TimeArgs,
 }
 
 /// Flags of `mockidp profile`.
@@ -132,6 +134,7 @@ impl RunArgs {
                 }
             });
         }
+        let time_and_ids = self.time.time_and_ids()?;
         let config = RunConfig {
             profile,
             scenarios,
@@ -146,6 +149,7 @@ impl RunArgs {
             sp_uses_scenario_metadata: self.sp_uses_scenario_metadata,
             snapshots: (!self.no_snapshots)
                 .then_some(SnapshotConfig { dir: self.snapshots, mode: SnapshotMode::from_env(self.accept) }),
+            time_and_ids,
         };
         Ok((config, reports))
     }

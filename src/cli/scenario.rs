@@ -3,15 +3,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
-use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, GenerateOptions};
 use mockidp::saml::{auto_post_form, SpMetadata, SpTarget};
 use mockidp::scenario::{ScenarioSet, SignParts};
 
-use super::common::{sign_parts_parser, user, IdpArgs, SourceArgs};
+use super::common::{sign_parts_parser, user, IdpArgs, SourceArgs, TimeArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
@@ -68,12 +67,8 @@ pub(crate) struct ScenarioArgs {
     /// What to sign; defaults to the scenario's choice (both, for `valid`).
     #[arg(long, value_parser = sign_parts_parser())]
     sign: Option<SignParts>,
-    /// The current time, RFC 3339 (with --seed, output is byte-identical from run to run).
-    #[arg(long)]
-    now: Option<String>,
-    /// Seed for IDs (with --now, output is byte-identical from run to run).
-    #[arg(long)]
-    seed: Option<u64>,
+    #[command(flatten)]
+    time: TimeArgs,
     #[command(flatten)]
     sources: SourceArgs,
 }
@@ -96,12 +91,9 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         writeln!(out, "{}", mockidp::server::arm_remote(server, &request)?)?;
         return Ok(());
     }
-    let clock = match &args.now {
-        Some(text) => Clock::parse_fixed(text)
-            .with_context(|| format!("--now {text:?} is not an RFC 3339 time (hint: 2026-01-02T03:04:05Z)"))?,
-        None => Clock::system(),
-    };
-    let mut ids = args.seed.map_or_else(IdSource::random, IdSource::seeded);
+    let time_and_ids = args.time.time_and_ids()?;
+    let clock = time_and_ids.clock();
+    let mut ids = time_and_ids.ids(None);
     let mut sp = match &args.sp_metadata {
         Some(path) => SpMetadata::from_file(path)?.target,
         None => SpTarget::default(),

@@ -3,7 +3,9 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use mockidp::server::{ConfigError, ConfigFile, ServeConfig, SpEntry};
+use mockidp::server::{ConfigFile, ServeConfig, SpEntry};
+
+use super::common::TimeArgs;
 
 /// `mockidp serve` flags.
 #[derive(Debug, clap::Args)]
@@ -38,11 +40,13 @@ pub(crate) struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     workers: usize,
+    #[command(flatten)]
+    time: TimeArgs,
 }
 
 impl ServeArgs {
     /// The validated configuration: flags win over the config file.
-    pub(crate) fn into_config(self) -> Result<ServeConfig, ConfigError> {
+    pub(crate) fn into_config(self) -> anyhow::Result<ServeConfig> {
         let file = match &self.config {
             Some(path) => Some((ConfigFile::load(path)?, path.clone())),
             None => None,
@@ -72,6 +76,7 @@ impl ServeArgs {
             keys_dir: self.keys,
             sps,
             workers: self.workers,
+            time_and_ids: self.time.time_and_ids()?,
         })
     }
 }

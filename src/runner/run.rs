@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::http::{Browser, HttpError};
 use super::outcome::{excerpt, Outcome, SnapshotStatus};
 use super::snapshot::{self, SnapshotConfig};
-use crate::clock::{Clock, IdSource};
+use crate::clock::{IdSource, TimeAndIds};
 use crate::exit_codes::{FINDINGS, SUCCESS, UNREACHABLE};
 use crate::keys::KeyStore;
 use crate::pipeline::{generate, GenerateOptions};
@@ -47,6 +47,9 @@ pub struct RunConfig {
     /// The SP was configured with the selected scenarios' own IdP metadata
     /// (`mockidp metadata --scenario ID`), so scenarios that need it are run, not skipped.
     pub sp_uses_scenario_metadata: bool,
+    /// The clock and ID seed of every response (`--now`, `--seed`); each scenario gets its own ID
+    /// stream, so a seeded run sends the same bytes whatever `jobs` is.
+    pub time_and_ids: TimeAndIds,
 }
 
 /// A whole run's outcomes, in scenario order.
@@ -178,6 +181,7 @@ fn login_and_deliver(
     browser: &Browser,
     scenario: &Scenario,
     keys: &mut KeyStore,
+    ids: &mut IdSource,
 ) -> Result<Delivered, (HttpError, Vec<u16>, Option<String>)> {
     let mut sp = SpTarget {
         entity_id: config.sp_entity_id.clone().unwrap_or_else(|| SpTarget::default().entity_id),
@@ -206,7 +210,7 @@ fn login_and_deliver(
         relay_state,
         sign_parts: None,
     };
-    let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random()).map_err(|e| {
+    let generated = generate(scenario, &options, keys, &config.time_and_ids.clock(), ids).map_err(|e| {
         (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone())
     })?;
     let mut statuses = Vec::new();
@@ -239,9 +243,10 @@ fn deliver_and_judge(
     };
     // One browser (one cookie jar) for the scenario's earlier logins and its own.
     let browser = Browser::new(config.timeout);
+    let mut ids = config.time_and_ids.ids(Some(&scenario.id));
     let mut earlier_statuses = Vec::new();
     for earlier in scenario.earlier_logins() {
-        match login_and_deliver(config, &browser, &earlier, keys) {
+        match login_and_deliver(config, &browser, &earlier, keys, &mut ids) {
             Ok(delivered) if config.profile.read(&delivered.answer).accepted => {
                 earlier_statuses.extend(delivered.statuses)
             }
@@ -259,7 +264,7 @@ fn deliver_and_judge(
             Err((e, statuses, login)) => return error(e, [earlier_statuses, statuses].concat(), login),
         }
     }
-    let delivered = match login_and_deliver(config, &browser, scenario, keys) {
+    let delivered = match login_and_deliver(config, &browser, scenario, keys, &mut ids) {
         Ok(d) => d,
         Err((e, statuses, login)) => return error(e, [earlier_statuses, statuses].concat(), login),
     };

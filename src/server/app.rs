@@ -2,6 +2,7 @@
 
 use std::io::Write as _;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::dev::Service as _;
@@ -14,7 +15,7 @@ use super::error::ServeError;
 use super::page;
 use super::sps::SpRegistry;
 use super::users::{user_by_hint, users};
-use crate::clock::{Clock, IdSource};
+use crate::clock::{Clock, IdSource, TimeAndIds};
 use crate::keys::{KeyError, KeyStore};
 use crate::pipeline::{generate, logout_response, scenario_metadata, GenerateOptions, Generated};
 use crate::saml::binding::{find_pair, form_encode, parse_pairs, with_query, RawPair};
@@ -63,9 +64,23 @@ struct Shared {
     scenarios: ScenarioSet,
     sps: SpRegistry,
     armory: Armory,
+    time_and_ids: TimeAndIds,
+    /// How many ID streams have been handed out: the next one's name.
+    streams: AtomicU64,
 }
 
 impl Shared {
+    /// The clock for one response.
+    fn clock(&self) -> Clock {
+        self.time_and_ids.clock()
+    }
+
+    /// The IDs for one response: with a seed, the next stream in request order.
+    fn ids(&self) -> IdSource {
+        let stream = self.streams.fetch_add(1, Ordering::SeqCst);
+        self.time_and_ids.ids(Some(&format!("request-{stream}")))
+    }
+
     fn idp(&self, sso_path: &str) -> IdpSettings {
         IdpSettings { entity_id: self.idp_entity_id.clone(), sso_url: format!("{}{sso_path}", self.base_url) }
     }
@@ -166,6 +181,8 @@ pub fn serve(config: ServeConfig) -> Result<(), StartError> {
             scenarios,
             sps,
             armory: Armory::default(),
+            time_and_ids: config.time_and_ids,
+            streams: AtomicU64::new(0),
         };
         let _ = shared_cell.set(Arc::new(shared));
         let running = server.run();
@@ -383,8 +400,8 @@ fn respond(
 ) -> Result<Generated, ServeError> {
     let scenario = shared.scenarios.get(scenario_id)?;
     let options = GenerateOptions { idp: shared.idp("/sso"), sp, user, in_response_to, relay_state, sign_parts: None };
-    let clock = Clock::system();
-    let mut ids = IdSource::random();
+    let clock = shared.clock();
+    let mut ids = shared.ids();
     let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
     Ok(generate(scenario, &options, &mut keys, &clock, &mut ids)?)
 }
@@ -656,7 +673,7 @@ fn logout(
             relay_state,
             sign_parts: None,
         };
-        logout_response(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())?
+        logout_response(scenario, &options, &mut keys, &shared.clock(), &mut shared.ids())?
     };
     let info = format!(
         "sp={sp} scenario={} ({source}) logout_response={} in_response_to={} binding={}{} slo={}",
@@ -680,8 +697,8 @@ async fn artifact_resolve(shared: web::Data<Shared>, body: web::Bytes) -> Result
         ServeError::BadRequest("no samlp:ArtifactResolve in the SOAP body (saml-bindings 3.6.3)".into())
     })?;
     let (request_id, artifact) = (resolve.id, resolve.artifact);
-    let mut ids = IdSource::random();
-    let now = crate::clock::saml_time(Clock::system().now());
+    let mut ids = shared.ids();
+    let now = crate::clock::saml_time(shared.clock().now());
     let response = crate::xml::Element::new("samlp:ArtifactResponse")
         .ns("samlp", crate::saml::names::PROTOCOL_NS)
         .ns("saml", crate::saml::names::ASSERTION_NS)

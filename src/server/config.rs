@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::clock::TimeAndIds;
 use crate::saml::{MetadataError, SpMetadata};
 
 /// Everything `serve` needs, validated.
@@ -28,6 +29,10 @@ pub struct ServeConfig {
     pub sps: Vec<SpEntry>,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// The clock and ID seed of every response (`--now`, `--seed`). Fixed, the server's time does
+    /// not advance and each request that needs IDs gets the next seeded stream, so the same
+    /// requests in the same order get byte-identical answers.
+    pub time_and_ids: TimeAndIds,
 }
 
 impl Default for ServeConfig {
@@ -42,6 +47,7 @@ impl Default for ServeConfig {
             keys_dir: None,
             sps: Vec::new(),
             workers: 0,
+            time_and_ids: TimeAndIds::default(),
         }
     }
 }
