@@ -104,7 +104,7 @@ fn valid_logs_in_at_both_sps() {
     }
     let log = server.log.lock().unwrap().clone();
     assert!(
-        log.contains("GET /sso 200 sp=http://127.0.0.1:") && log.contains("scenario=valid (default) response=_"),
+        log.contains("GET /sso 200 sp=http://127.0.0.1:") && log.contains("scenario=valid chosen=default response=_"),
         "{log}"
     );
 }

@@ -66,3 +66,70 @@ fn deep_nesting_and_many_attributes_are_refused_without_harm() {
 
     assert_eq!(server.get("/healthz").status, 200, "the server is still up");
 }
+
+fn authn_request(id: &str, acs: &str) -> String {
+    format!(
+        "<samlp:AuthnRequest xmlns:samlp=\"{SAMLP}\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" \
+Version=\"2.0\" AssertionConsumerServiceURL=\"{acs}\"><saml:Issuer>https://sp.example</saml:Issuer></samlp:AuthnRequest>"
+    )
+}
+
+#[test]
+fn only_http_urls_are_delivered_to() {
+    let server = Server::start(&[]);
+    for acs in
+        ["javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>", "JavaScript:x", "ftp://x/acs"]
+    {
+        let escaped = acs.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+        let sso = server.get(&format!(
+            "/sso?SAMLRequest={}",
+            percent_encode(&Binding::Redirect.encode(&authn_request("_js", &escaped)))
+        ));
+        assert_eq!(sso.status, 400, "{acs}: {}", sso.body);
+        assert!(sso.body.contains("not an http or https URL"), "{}", sso.body);
+        let init = server.get(&format!("/init?sp=https%3A%2F%2Fsp.example&acs={}", percent_encode(acs)));
+        assert_eq!(init.status, 400, "{acs}: {}", init.body);
+    }
+    let good = server.get(&format!(
+        "/sso?SAMLRequest={}",
+        percent_encode(&Binding::Redirect.encode(&authn_request("_ok", "https://sp.example/acs")))
+    ));
+    assert_eq!(good.status, 200, "{}", good.body);
+}
+
+#[test]
+fn html_pages_carry_security_headers() {
+    let server = Server::start(&[]);
+    let login = format!(
+        "/sso?SAMLRequest={}",
+        percent_encode(&Binding::Redirect.encode(&authn_request("_ok", "https://sp.example/acs")))
+    );
+    for path in ["/".to_owned(), login] {
+        let response = ureq::get(&format!("{}{path}", server.url)).call().unwrap();
+        let csp = response.header("content-security-policy").unwrap_or_default().to_owned();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(response.header("x-frame-options"), Some("DENY"), "{path}");
+    }
+}
+
+#[test]
+fn request_values_cannot_forge_or_flood_log_lines() {
+    let server = Server::start(&[]);
+    let forged = "_id&#10;GET /admin 200 forged&#13;";
+    let long = format!("_{}", "x".repeat(100_000));
+    for id in [forged, long.as_str()] {
+        let reply = server.get(&format!(
+            "/sso?SAMLRequest={}",
+            percent_encode(&Binding::Redirect.encode(&authn_request(id, "https://sp.example/acs")))
+        ));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    server.get("/no/such\npath%0Aforged%00");
+    std::thread::sleep(Duration::from_millis(200));
+    let log = server.log.lock().unwrap().clone();
+    assert!(!log.lines().any(|line| line.starts_with("GET /admin")), "{log}");
+    assert!(log.contains("in_response_to=_id\\nGET /admin 200 forged\\r"), "{log}");
+    assert!(log.lines().all(|line| line.len() < 4_000), "a line is not capped");
+    assert!(log.contains("more chars)"), "{log}");
+}

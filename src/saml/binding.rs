@@ -117,6 +117,13 @@ pub fn form_encode<N: AsRef<str>, V: AsRef<str>>(fields: &[(N, V)]) -> String {
     pairs.join("&")
 }
 
+/// Whether `url` is an `http` or `https` URL: the only kind a browser binding may deliver to
+/// (an auto-submitting form posting to `javascript:` or `data:` would run script).
+pub fn is_http_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 /// `url` with `query` appended, after `?` or, if it already has a query, `&`.
 pub fn with_query(url: &str, query: &str) -> String {
     let separator = if url.contains('?') { '&' } else { '?' };
@@ -178,6 +185,10 @@ pub fn find_pair<'a>(pairs: &'a [RawPair], name: &str) -> Option<&'a RawPair> {
     pairs.iter().find(|pair| pair.name == name)
 }
 
+/// The auto-post page's only script, its `onload` handler: a page's Content-Security-Policy can
+/// allow exactly this by its hash.
+pub const AUTO_SUBMIT_SCRIPT: &str = "document.forms[0].submit()";
+
 /// An HTML page that POSTs `fields` to `action` as soon as it loads (saml-bindings 3.5.4), with a
 /// button for browsers without JavaScript.
 pub fn auto_post_form<N: AsRef<str>, V: AsRef<str>>(action: &str, fields: &[(N, V)]) -> String {
@@ -191,13 +202,14 @@ pub fn auto_post_form<N: AsRef<str>, V: AsRef<str>>(action: &str, fields: &[(N, 
     }
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mockidp: continue to the service provider</title></head>\
-<body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\"{}\">{inputs}\
+<body onload=\"{AUTO_SUBMIT_SCRIPT}\"><form method=\"post\" action=\"{}\">{inputs}\
 <noscript><p>JavaScript is off: press Continue.</p><input type=\"submit\" value=\"Continue\"/></noscript></form></body></html>\n",
         html_escape(action)
     )
 }
 
-fn html_escape(text: &str) -> String {
+/// Escape text for HTML content and attribute values.
+pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::arm::ArmRequest;
+use super::armory::ArmRequest;
 
 /// Why arming a remote server failed.
 #[derive(Debug, thiserror::Error)]

@@ -4,20 +4,25 @@
 //! metadata, arming ("the next login from SP X gets scenario Y"), and a scenario picker page. It
 //! only delivers what the pipeline generates; it never judges what an SP did with it.
 
-mod app;
-mod arm;
+mod armory;
 mod client;
 mod config;
 mod error;
+mod incoming;
+mod log;
 mod page;
+mod routes;
 mod sps;
+mod start;
+mod state;
 mod users;
 
 pub use crate::pipeline::logout_response;
-pub use app::{serve, StartError};
-pub use arm::{ArmRequest, Armory, ARM_LIMIT};
+pub use armory::{ArmRequest, Armory, ARM_LIMIT};
 pub use client::{arm_remote, ClientError};
 pub use config::{ConfigError, ConfigFile, ServeConfig, SpEntry, SpFileEntry};
 pub use error::ServeError;
+pub use log::LOG_VALUE_LIMIT;
 pub use sps::{RegisteredSp, SpRegistry};
+pub use start::{serve, StartError};
 pub use users::{user_by_hint, users};

@@ -1,11 +1,40 @@
 //! The HTML pages for people and browser tests: the index (scenarios, users, IdP-initiated
 //! login) and the picker shown during an SP-initiated login at `/pick/sso`.
 
+use std::sync::OnceLock;
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::saml::binding::{html_escape as escape, AUTO_SUBMIT_SCRIPT};
 use crate::saml::User;
 use crate::scenario::{ExpectedOutcome, ScenarioSet};
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+/// The Content-Security-Policy of every page: no script but the auto-post handler (by its hash),
+/// inline style only, forms only to http(s) (an ACS), never framed (clickjacking), no base URL.
+fn content_security_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        let hash = BASE64.encode(Sha256::digest(AUTO_SUBMIT_SCRIPT.as_bytes()));
+        format!(
+            "default-src 'none'; script-src 'unsafe-hashes' 'sha256-{hash}'; style-src 'unsafe-inline'; \
+form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'"
+        )
+    })
+}
+
+/// An HTML answer with the headers that keep it from being scripted, sniffed or framed.
+pub(crate) fn secure_html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, content_security_policy()))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .body(body)
 }
 
 const STYLE: &str =

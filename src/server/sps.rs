@@ -44,6 +44,13 @@ impl SpRegistry {
                     message: format!("signing certificate {}: {message}", index + 1),
                 })?);
             }
+            let urls = entry.acs_urls.iter().chain(&entry.slo_url);
+            if let Some(url) = urls.into_iter().find(|url| !crate::saml::binding::is_http_url(url)) {
+                return Err(ConfigError::Sp {
+                    entity_id: entry.entity_id.clone(),
+                    message: format!("'{url}' is not an http or https URL, so no response could be delivered there"),
+                });
+            }
             if entry.acs_urls.is_empty() {
                 return Err(ConfigError::Sp {
                     entity_id: entry.entity_id.clone(),
