@@ -301,3 +301,29 @@ fn a_full_stdout_is_an_error_with_exit_2() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn every_command_refuses_a_missing_directory_and_says_the_os_error_once() {
+    let missing = temp_dir("missing-dirs").join("nope");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["list", "--keys", missing],
+        vec!["list", "--scenarios", missing],
+        vec!["scenario", "valid", "--keys", missing],
+        vec!["scenario", "valid", "--scenarios", missing],
+        vec!["metadata", "--keys", missing],
+        vec!["keys", "list", "--keys", missing],
+        vec!["serve", "--keys", missing],
+        vec!["serve", "--scenarios", missing],
+    ] {
+        let stderr = usage_error(&args);
+        assert!(stderr.contains(missing), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("os error 2").count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn too_many_workers_is_an_error_not_a_panic() {
+    let stderr = usage_error(&["serve", "--workers", "513"]);
+    assert!(stderr.contains("more than 512"), "{stderr}");
+}

@@ -60,3 +60,26 @@ fn padding_is_bounded_with_file_line_and_key() {
     assert!(error.contains("huge.toml:6: build.padding-bytes"), "{error}");
     assert!(error.contains(&PADDING_LIMIT.to_string()), "{error}");
 }
+
+#[test]
+fn an_unknown_key_set_is_named_with_file_line_and_key() {
+    use mockidp::keys::KeyStore;
+    let dir = scratch("keys");
+    let text = format!("{VALID}[sign]\nkey-info = true\nkey = \"no-such-keys\"\n");
+    std::fs::write(dir.join("mine.toml"), text).unwrap();
+    let keys = KeyStore::open(None).unwrap();
+    for error in [
+        ScenarioSet::load_with_keys(Some(&dir), &keys).unwrap_err(),
+        ScenarioSet::load_one_with_keys(Some(&dir), "mine", &keys).unwrap_err(),
+    ] {
+        let text = error.to_string();
+        assert!(text.contains("mine.toml:7: sign.key: no key set named 'no-such-keys'"), "{text}");
+    }
+    let trust = format!("{VALID}[metadata]\ntrust = [\"default\", \"nope\"]\n");
+    std::fs::write(dir.join("mine.toml"), trust).unwrap();
+    let text = ScenarioSet::load_with_keys(Some(&dir), &keys).unwrap_err().to_string();
+    assert!(text.contains("mine.toml:6: metadata.trust: no key set named 'nope'"), "{text}");
+    // The built-in scenarios name only key sets that exist.
+    ScenarioSet::load_with_keys(None, &keys).unwrap();
+    assert!(KeyStore::open(Some(&dir.join("missing"))).is_err());
+}

@@ -126,10 +126,28 @@ fn request_values_cannot_forge_or_flood_log_lines() {
         assert_eq!(reply.status, 200, "{}", reply.body);
     }
     server.get("/no/such\npath%0Aforged%00");
-    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    while !server.log.lock().unwrap().contains("more chars)") && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let log = server.log.lock().unwrap().clone();
     assert!(!log.lines().any(|line| line.starts_with("GET /admin")), "{log}");
     assert!(log.contains("in_response_to=_id\\nGET /admin 200 forged\\r"), "{log}");
     assert!(log.lines().all(|line| line.len() < 4_000), "a line is not capped");
     assert!(log.contains("more chars)"), "{log}");
+}
+
+#[test]
+fn binding_every_interface_warns_and_advertises_a_reachable_url() {
+    let server = Server::start(&["--bind", "0.0.0.0"]);
+    let metadata = server.get("/metadata");
+    assert_eq!(metadata.status, 200);
+    assert!(metadata.body.contains("Location=\"http://127.0.0.1:"), "{}", metadata.body);
+    assert!(!metadata.body.contains("0.0.0.0"), "{}", metadata.body);
+    let warned = || server.log.lock().unwrap().contains("warning: listening on every interface (0.0.0.0)");
+    let start = Instant::now();
+    while !warned() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(warned(), "{}", server.log.lock().unwrap());
 }

@@ -73,6 +73,22 @@ pub(crate) fn clap_exit(error: &clap::Error) -> ExitCode {
 /// An error of the command: its chain on stderr, exit 2.
 pub(crate) fn error_exit(error: &anyhow::Error) -> ExitCode {
     // A closed stderr leaves only the exit code to tell.
-    let _ = writeln!(std::io::stderr(), "mockidp: error: {error:#}");
+    let _ = writeln!(std::io::stderr(), "mockidp: error: {}", error_chain(error));
     ExitCode::from(USAGE)
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause its parent already says (many
+/// of our errors print their source, as an OS error is best read in place).
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
 }

@@ -7,8 +7,9 @@ use anyhow::Context as _;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Args;
 use mockidp::clock::{Clock, TimeAndIds};
+use mockidp::keys::KeyStore;
 use mockidp::saml::{IdpSettings, User};
-use mockidp::scenario::SignParts;
+use mockidp::scenario::{ScenarioSet, SignParts};
 
 /// `--scenarios DIR`, `--keys DIR`.
 #[derive(Args)]
@@ -19,6 +20,18 @@ pub(crate) struct SourceArgs {
     /// A directory of extra key sets (NAME/key.pem + NAME/cert.pem), which may override built-in ones.
     #[arg(long, global = true)]
     pub(crate) keys: Option<PathBuf>,
+}
+
+impl SourceArgs {
+    /// The key sets: built in, plus `--keys` (which must be a readable directory).
+    pub(crate) fn keys(&self) -> anyhow::Result<KeyStore> {
+        Ok(KeyStore::open(self.keys.as_deref())?)
+    }
+
+    /// Every scenario, their key sets checked against `keys`.
+    pub(crate) fn scenarios(&self, keys: &KeyStore) -> anyhow::Result<ScenarioSet> {
+        Ok(ScenarioSet::load_with_keys(self.scenarios.as_deref(), keys)?)
+    }
 }
 
 /// The IdP's entity ID and SSO URL.

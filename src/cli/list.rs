@@ -8,7 +8,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use mockidp::keys::KeyStore;
 use mockidp::pipeline::scenario_metadata;
 use mockidp::saml::IdpMetadata;
-use mockidp::scenario::ScenarioSet;
 
 use super::common::{IdpArgs, SourceArgs};
 
@@ -66,7 +65,7 @@ pub(crate) enum KeysCommand {
 
 /// `mockidp list`.
 pub(crate) fn list(args: ListArgs, out: &mut impl Write) -> anyhow::Result<()> {
-    let set = ScenarioSet::load(args.sources.scenarios.as_deref())?;
+    let set = args.sources.scenarios(&args.sources.keys()?)?;
     let text = match args.format {
         ListFormat::Table => mockidp::catalog::table(&set),
         ListFormat::Json => mockidp::catalog::json(&set),
@@ -79,10 +78,10 @@ pub(crate) fn list(args: ListArgs, out: &mut impl Write) -> anyhow::Result<()> {
 /// `mockidp metadata`.
 pub(crate) fn metadata(args: MetadataArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let idp = args.idp.settings();
-    let mut keys = KeyStore::new(args.sources.keys.as_deref());
+    let mut keys = args.sources.keys()?;
     let text = match &args.scenario {
         Some(id) => {
-            let set = ScenarioSet::load(args.sources.scenarios.as_deref())?;
+            let set = args.sources.scenarios(&keys)?;
             scenario_metadata(set.get(id)?, &idp, &mut keys)?
         }
         None => IdpMetadata::new(&idp, &keys.load(&args.key)?.certificate_base64).to_xml(),
@@ -100,7 +99,7 @@ pub(crate) fn keys(command: KeysCommand, out: &mut impl Write) -> anyhow::Result
             eprintln!("wrote key sets {} to {}", written.join(", "), dir.display());
         }
         KeysCommand::List { keys } => {
-            for name in KeyStore::new(keys.as_deref()).names() {
+            for name in KeyStore::open(keys.as_deref())?.names() {
                 writeln!(out, "{name}")?;
             }
         }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Args;
+use mockidp::keys::KeyStore;
 use mockidp::profile::{coverage_table, glob_match, ProfileSet};
 use mockidp::runner::{run, RunConfig, SnapshotConfig, SnapshotMode};
 use mockidp::saml::IdpSettings;
@@ -108,7 +109,7 @@ impl RunArgs {
     pub(crate) fn into_config(self) -> anyhow::Result<(RunConfig, Vec<ReportTarget>)> {
         let profiles = ProfileSet::load(self.profiles.as_deref())?;
         let profile = profiles.get(&self.profile)?.clone();
-        let set = ScenarioSet::load(self.scenarios_dir.as_deref())?;
+        let set = ScenarioSet::load_with_keys(self.scenarios_dir.as_deref(), &KeyStore::open(self.keys.as_deref())?)?;
         let scenarios = select(&set, &self.scenarios)?;
         for (flag, url) in [("--acs-url", Some(&self.acs_url)), ("--login-url", self.login_url.as_ref())] {
             if let Some(url) = url {

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use mockidp::keys::KeyStore;
 use mockidp::pipeline::{generate, GenerateOptions};
 use mockidp::saml::{auto_post_form, SpMetadata, SpTarget};
 use mockidp::scenario::{ScenarioSet, SignParts};
@@ -120,7 +119,8 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         }
     }
 
-    let scenario = &ScenarioSet::load_one(args.sources.scenarios.as_deref(), &args.id)?;
+    let mut keys = args.sources.keys()?;
+    let scenario = &ScenarioSet::load_one_with_keys(args.sources.scenarios.as_deref(), &args.id, &keys)?;
     let options = GenerateOptions {
         idp: args.idp.settings(),
         sp,
@@ -129,7 +129,6 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         relay_state: args.relay_state,
         sign_parts: args.sign,
     };
-    let mut keys = KeyStore::new(args.sources.keys.as_deref());
     let generated = generate(scenario, &options, &mut keys, &clock, &mut ids)?;
     let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let field_value = fields.first().map_or("", |(_, v)| *v);

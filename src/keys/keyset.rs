@@ -110,6 +110,15 @@ impl KeyStore {
         KeyStore { dir: dir.map(Path::to_path_buf), loaded: BTreeMap::new() }
     }
 
+    /// Like [`KeyStore::new`], but a `dir` that cannot be read is an error, not an empty
+    /// directory: what every command that takes `--keys` uses.
+    pub fn open(dir: Option<&Path>) -> Result<Self, KeyError> {
+        if let Some(dir) = dir {
+            std::fs::read_dir(dir).map_err(|source| KeyError::Io { path: dir.to_owned(), source })?;
+        }
+        Ok(Self::new(dir))
+    }
+
     /// The names of all key sets.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = EMBEDDED_KEYS.iter().map(|(n, _, _)| (*n).to_owned()).collect();

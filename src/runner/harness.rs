@@ -75,10 +75,11 @@ impl TestIdp {
         profiles: Option<&Path>,
         keys: Option<&Path>,
     ) -> Result<Self, HarnessError> {
+        let keys = KeyStore::open(keys)?;
         Ok(TestIdp {
-            scenarios: ScenarioSet::load(scenarios)?,
+            scenarios: ScenarioSet::load_with_keys(scenarios, &keys)?,
             profiles: ProfileSet::load(profiles)?,
-            keys: Mutex::new(KeyStore::new(keys)),
+            keys: Mutex::new(keys),
             idp: IdpSettings::default(),
             user: User::default(),
         })

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
+use crate::keys::KeyStore;
 use crate::toml_file::{from_toml, key_line};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
@@ -17,6 +18,20 @@ pub struct Scenario {
     pub origin: String,
     /// Its content.
     pub file: ScenarioFile,
+    /// Where the file names key sets (`[sign] key`, `[metadata] trust`), to check them against
+    /// the key sets there are.
+    pub key_refs: Vec<KeyRef>,
+}
+
+/// A key set name in a scenario file, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRef {
+    /// The dotted key: `sign.key` or `metadata.trust`.
+    pub key: &'static str,
+    /// The key set it names.
+    pub name: String,
+    /// 1-based line.
+    pub line: usize,
 }
 
 impl Scenario {
@@ -49,8 +64,26 @@ impl Scenario {
                     metadata: self.file.metadata.clone(),
                     earlier_logins: Vec::new(),
                 },
+                key_refs: self.key_refs.clone(),
             })
             .collect()
+    }
+
+    /// Every key set the file names must exist among `known`; the error names file, line and key.
+    pub fn check_keys(&self, known: &[String]) -> Result<(), ScenarioError> {
+        match self.key_refs.iter().find(|r| !known.contains(&r.name)) {
+            None => Ok(()),
+            Some(missing) => Err(ScenarioError::Invalid {
+                origin: self.origin.clone(),
+                line: missing.line,
+                key: missing.key.into(),
+                message: format!(
+                    "no key set named '{}' (known: {}) (hint: --keys DIR adds key sets)",
+                    missing.name,
+                    known.join(", ")
+                ),
+            }),
+        }
     }
 }
 
@@ -126,6 +159,26 @@ impl ScenarioSet {
             Some((name, text)) => parse_scenario(id, &format!("scenarios/{name} (built-in)"), text),
             None => Self::load(None)?.get(id).cloned(),
         }
+    }
+
+    /// [`ScenarioSet::load`], then every key set the scenarios name must be in `keys`: how every
+    /// command that signs or serves reads a user's scenarios.
+    pub fn load_with_keys(dir: Option<&Path>, keys: &KeyStore) -> Result<Self, ScenarioError> {
+        let set = Self::load(dir)?;
+        set.check_keys(&keys.names())?;
+        Ok(set)
+    }
+
+    /// [`ScenarioSet::load_one`], with its key sets checked against `keys`.
+    pub fn load_one_with_keys(dir: Option<&Path>, id: &str, keys: &KeyStore) -> Result<Scenario, ScenarioError> {
+        let scenario = Self::load_one(dir, id)?;
+        scenario.check_keys(&keys.names())?;
+        Ok(scenario)
+    }
+
+    /// [`Scenario::check_keys`] for every scenario.
+    pub fn check_keys(&self, known: &[String]) -> Result<(), ScenarioError> {
+        self.iter().try_for_each(|scenario| scenario.check_keys(known))
     }
 
     fn insert(&mut self, scenario: Scenario) {
@@ -241,7 +294,39 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
             format!("{bytes} bytes is more than the limit of {PADDING_LIMIT} (16 MiB)"),
         ));
     }
-    Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file })
+    let mut key_refs =
+        vec![KeyRef { key: "sign.key", name: file.sign.key.clone(), line: table_key_line(text, "sign", "key") }];
+    for name in &file.metadata.trust {
+        key_refs.push(KeyRef {
+            key: "metadata.trust",
+            name: name.clone(),
+            line: table_key_line(text, "metadata", "trust"),
+        });
+    }
+    Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file, key_refs })
+}
+
+/// 1-based line of `key = ...` inside `[table]`, or of `[table]`, or 1.
+fn table_key_line(text: &str, table: &str, key: &str) -> usize {
+    let header = format!("[{table}]");
+    let mut in_table = None;
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            if in_table.is_some() {
+                break;
+            }
+            if line == header {
+                in_table = Some(index + 1);
+            }
+            continue;
+        }
+        let written = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if in_table.is_some() && line.contains('=') && written == key {
+            return index + 1;
+        }
+    }
+    in_table.unwrap_or(1)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -9,5 +9,5 @@ mod offset;
 
 pub use class::FailureClass;
 pub use file::*;
-pub use load::{parse_scenario, Scenario, ScenarioError, ScenarioSet, PADDING_LIMIT};
+pub use load::{parse_scenario, KeyRef, Scenario, ScenarioError, ScenarioSet, PADDING_LIMIT};
 pub use offset::Offset;

@@ -24,5 +24,5 @@ pub use config::{ConfigError, ConfigFile, ServeConfig, SpEntry, SpFileEntry};
 pub use error::ServeError;
 pub use log::LOG_VALUE_LIMIT;
 pub use sps::{RegisteredSp, SpRegistry};
-pub use start::{serve, StartError};
+pub use start::{serve, StartError, MAX_WORKERS};
 pub use users::{user_by_hint, users};

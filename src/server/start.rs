@@ -2,7 +2,7 @@
 //! SIGTERM. One log line per request, written by the middleware here.
 
 use std::io::Write as _;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
@@ -24,6 +24,9 @@ const JSON_LIMIT: usize = 16 * 1024;
 /// How long a graceful shutdown waits for requests in flight, in seconds.
 const SHUTDOWN_TIMEOUT: u64 = 5;
 
+/// The most worker threads (actix-web's own limit).
+pub const MAX_WORKERS: usize = 512;
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -37,6 +40,9 @@ pub enum StartError {
     /// The default key set is missing.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// More worker threads than [`MAX_WORKERS`].
+    #[error("{0} workers is more than {MAX_WORKERS} (hint: 0 means one per core)")]
+    Workers(usize),
     /// Binding or running failed.
     #[error("cannot listen on {address}")]
     Io {
@@ -50,9 +56,13 @@ pub enum StartError {
 /// Start the server and serve until SIGINT or SIGTERM. Prints `listening on URL` on stdout once
 /// it accepts connections.
 pub fn serve(config: ServeConfig) -> Result<(), StartError> {
-    let scenarios = ScenarioSet::load(config.scenarios_dir.as_deref())?;
+    if config.workers > MAX_WORKERS {
+        return Err(StartError::Workers(config.workers));
+    }
+    let mut keys = KeyStore::open(config.keys_dir.as_deref())?;
+    let scenarios = ScenarioSet::load_with_keys(config.scenarios_dir.as_deref(), &keys)?;
     scenarios.get(&config.default_scenario)?;
-    KeyStore::new(config.keys_dir.as_deref()).load("default")?;
+    keys.load("default")?;
     let sps = SpRegistry::from_entries(&config.sps)?;
     let address = SocketAddr::new(config.bind, config.port);
     let io = |source| StartError::Io { address: address.to_string(), source };
@@ -93,8 +103,19 @@ pub fn serve(config: ServeConfig) -> Result<(), StartError> {
         }
         let server = server.bind(address).map_err(io)?;
         let bound = server.addrs().first().copied().unwrap_or(address);
-        let base_url =
-            config.base_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
+        if bound.ip().is_unspecified() {
+            eprintln!(
+                "mockidp serve: warning: listening on every interface ({}): anyone on the network can reach this \
+IdP, and its keys are public test keys (hint: keep --bind 127.0.0.1 unless a test needs otherwise)",
+                bound.ip()
+            );
+        }
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", advertised(bound)))
+            .trim_end_matches('/')
+            .to_owned();
         let shared = Shared {
             base_url: base_url.clone(),
             idp_entity_id: config.idp_entity_id.clone(),
@@ -117,6 +138,16 @@ pub fn serve(config: ServeConfig) -> Result<(), StartError> {
         );
         running.await.map_err(io)
     })
+}
+
+/// The address to put in URLs: an unspecified bind address (`0.0.0.0`, `::`) is not one a browser
+/// can reach, so loopback stands in for it (`--base-url` names the real one).
+fn advertised(bound: SocketAddr) -> SocketAddr {
+    match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), bound.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), bound.port()),
+        _ => bound,
+    }
 }
 
 /// `/api/arm` bodies that are not an [`ArmRequest`]: a 400 that shows the expected shape.
