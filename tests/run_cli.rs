@@ -132,9 +132,12 @@ fn an_unreachable_sp_exits_3_with_a_message_per_scenario() {
     ]);
     assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
     let table = stdout(&out);
-    let lines: Vec<&str> = table.lines().filter(|l| l.contains("SP unreachable")).collect();
-    assert!(lines.len() >= 5, "every scenario says so:\n{table}");
-    assert!(lines.iter().all(|l| l.contains(&acs) && l.contains(" error ")), "{table}");
+    let unreachable: Vec<&str> = table.lines().filter(|l| l.contains("SP unreachable")).collect();
+    let given_up: Vec<&str> = table.lines().filter(|l| l.contains("gave up")).collect();
+    assert!(unreachable.len() + given_up.len() >= 5, "every scenario says so:\n{table}");
+    assert!(unreachable.len() >= 3, "the first ones were tried:\n{table}");
+    assert!(unreachable.iter().all(|l| l.contains(&acs) && l.contains(" error ")), "{table}");
+    assert!(given_up.iter().all(|l| l.contains(" error ")), "{table}");
 
     let login = format!("{base}/login");
     let out = mockidp(&[
@@ -236,6 +239,28 @@ fn a_silent_sp_times_out_and_exits_3() {
     ]);
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     assert!(stdout(&out).contains("timed out"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_hung_sp_ends_the_run_early_with_exit_3() {
+    // Accepts every connection and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    let acs = format!("http://127.0.0.1:{port}/acs");
+    let started = std::time::Instant::now();
+    let out =
+        mockidp(&["run", "--profile", "generic", "--acs-url", &acs, "--no-snapshots", "--timeout", "1", "--jobs", "1"]);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let table = stdout(&out);
+    assert_eq!(table.lines().filter(|l| l.contains("timed out")).count(), mockidp::runner::GIVE_UP_AFTER, "{table}");
+    assert!(table.contains("not run: the SP failed to answer 3 scenarios in a row"), "{table}");
+    // Every scenario at the timeout would take a minute or more; giving up takes a few seconds.
+    assert!(elapsed < std::time::Duration::from_secs(30), "took {elapsed:?}");
 }
 
 /// SP-initiated through an auto-POST page (the AuthnRequest in an HTML form, HTTP-POST binding):

@@ -14,5 +14,5 @@ mod snapshot;
 pub use http::{HttpError, LoginRequest};
 pub use outcome::{Outcome, SnapshotStatus, BODY_EXCERPT};
 pub use report::{json, junit, summary, table};
-pub use run::{run, run_one, RunConfig, RunReport};
+pub use run::{run, run_one, RunConfig, RunReport, GIVE_UP_AFTER};
 pub use snapshot::{SnapshotConfig, SnapshotMode};

@@ -112,9 +112,17 @@ start; point the SP's IdP SLO URL at `mockidp serve` (/s/{}/slo), or generate it
     })
 }
 
-/// Run every scenario of `config` (`jobs` at a time); results come back in scenario order.
+/// How many scenarios in a row may find the SP unreachable (or silent past the timeout) before
+/// the run gives up on the rest: a hung SP costs `GIVE_UP_AFTER × timeout`, not
+/// `scenarios × timeout / jobs`.
+pub const GIVE_UP_AFTER: usize = 3;
+
+/// Run every scenario of `config` (`jobs` at a time); results come back in scenario order. After
+/// [`GIVE_UP_AFTER`] unreachable outcomes in a row, the scenarios not yet started are reported
+/// as not run (unreachable, so the run exits 3 unless something else failed).
 pub fn run(config: &RunConfig) -> RunReport {
     let next = AtomicUsize::new(0);
+    let unreachable_in_a_row = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; config.scenarios.len()]);
     let jobs = config.jobs.clamp(1, config.scenarios.len().max(1));
     std::thread::scope(|scope| {
@@ -124,7 +132,17 @@ pub fn run(config: &RunConfig) -> RunReport {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(scenario) = config.scenarios.get(index) else { break };
-                    let outcome = run_one(config, scenario, &mut keys);
+                    let outcome = if unreachable_in_a_row.load(Ordering::SeqCst) >= GIVE_UP_AFTER {
+                        given_up(config, scenario)
+                    } else {
+                        let outcome = run_one(config, scenario, &mut keys);
+                        if outcome.unreachable {
+                            unreachable_in_a_row.fetch_add(1, Ordering::SeqCst);
+                        } else if outcome.verdict != Verdict::Skipped {
+                            unreachable_in_a_row.store(0, Ordering::SeqCst);
+                        }
+                        outcome
+                    };
                     // A poisoned lock means another worker panicked; its panic is re-raised by scope.
                     results.lock().expect("no worker panicked")[index] = Some(outcome);
                 }
@@ -138,6 +156,18 @@ pub fn run(config: &RunConfig) -> RunReport {
         login_url: config.login_url.clone(),
         outcomes,
     }
+}
+
+/// The outcome of a scenario the run did not start because the SP stopped answering.
+fn given_up(config: &RunConfig, scenario: &Scenario) -> Outcome {
+    let detail = format!(
+        "not run: the SP failed to answer {GIVE_UP_AFTER} scenarios in a row (timeout {} s), so the run gave up",
+        config.timeout.as_secs()
+    );
+    let mut outcome =
+        Outcome::without_answer(scenario, config.profile.expected_codes(scenario), Verdict::Error, detail);
+    outcome.unreachable = true;
+    outcome
 }
 
 /// One scenario, start to finish.
