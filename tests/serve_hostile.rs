@@ -151,3 +151,162 @@ fn binding_every_interface_warns_and_advertises_a_reachable_url() {
     }
     assert!(warned(), "{}", server.log.lock().unwrap());
 }
+
+/// xorshift64*: a fixed, seeded sequence, so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// Up to `max` random bytes.
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let len = self.below(max);
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// One hostile SAML message body (before the binding's encoding), of kind `kind`.
+fn hostile_xml(rng: &mut Rng, kind: usize) -> Vec<u8> {
+    let valid = authn_request("_corpus", "https://sp.example/acs");
+    match kind {
+        0 => rng.bytes(2_000),
+        1 => format!("<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{}", valid.replace("_corpus", "&x;"))
+            .into_bytes(),
+        2 => {
+            let mut entities = String::from("<!ENTITY a \"lol\">");
+            for level in 1..10 {
+                let previous = (b'a' + level - 1) as char;
+                let name = (b'a' + level) as char;
+                entities.push_str(&format!("<!ENTITY {name} \"{}\">", format!("&{previous};").repeat(10)));
+            }
+            format!("<!DOCTYPE r [{entities}]><r>&j;</r>").into_bytes()
+        }
+        3 => deep_request("AuthnRequest", 1_000 + rng.below(50_000)).into_bytes(),
+        4 => many_attributes(300 + rng.below(20_000)).into_bytes(),
+        5 => {
+            let mut bytes = valid.into_bytes();
+            let at = rng.below(bytes.len());
+            bytes[at] = 0xff;
+            bytes
+        }
+        6 => valid.replace("_corpus", "_co\0rpus").into_bytes(),
+        _ => {
+            // A real request with a few random bytes changed, inserted or cut.
+            let mut bytes = valid.into_bytes();
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(bytes.len());
+                match rng.below(3) {
+                    0 => bytes[at] = rng.next() as u8,
+                    1 => bytes.insert(at, rng.next() as u8),
+                    _ => bytes.truncate(at.max(1)),
+                }
+            }
+            bytes
+        }
+    }
+}
+
+/// Base64 (and for the Redirect binding, DEFLATE) of `bytes`, or a broken encoding of them.
+fn hostile_value(rng: &mut Rng, bytes: &[u8], redirect: bool) -> String {
+    match rng.below(10) {
+        0 => "!!not base64!!".repeat(1 + rng.below(10)),
+        1 => BASE64.encode(rng.bytes(500)),
+        _ if redirect => BASE64.encode(mockidp::saml::binding::deflate(bytes)),
+        _ => BASE64.encode(bytes),
+    }
+}
+
+#[test]
+fn a_corpus_of_bad_input_on_every_route_gets_no_5xx_and_leaves_the_server_working() {
+    let server = Server::start(&[]);
+    // No pooled connections: the server closes one after refusing an oversized body.
+    let agent = ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(10)).max_idle_connections(0).build();
+    let mut rng = Rng(0x5eed_cafe_f00d_d00d);
+    let rss_before = server.rss_kib();
+    let get_routes = ["/sso", "/s/valid/sso", "/pick/sso", "/slo", "/s/valid/slo", "/init", "/s/valid/init"];
+    let post_routes = ["/sso", "/s/valid/sso", "/pick/sso", "/pick/continue", "/slo", "/artifact", "/api/arm"];
+    let mut slowest = Duration::ZERO;
+    let mut statuses = std::collections::BTreeMap::new();
+    const REQUESTS: usize = 1_200;
+    for round in 0..REQUESTS {
+        let kind = rng.below(9);
+        let xml = hostile_xml(&mut rng, kind);
+        let started = Instant::now();
+        let mut oversized = false;
+        let request = if round % 2 == 0 {
+            let route = get_routes[rng.below(get_routes.len())];
+            let value = hostile_value(&mut rng, &xml, true);
+            let query = match rng.below(8) {
+                0 => format!("SAMLRequest={}&SigAlg=x&Signature={}", percent_encode(&value), percent_encode("%%%")),
+                1 => format!("sp={}&acs={}&user=%00%ff", percent_encode(&value), percent_encode("javascript:x")),
+                2 => format!("SAMLResponse={}", percent_encode(&value)),
+                3 => format!("SAMLRequest={}", "A".repeat(20_000 + rng.below(100_000))),
+                4 => "%ff%fe%00=%zz&&==&SAMLRequest".to_owned(),
+                _ => format!("SAMLRequest={}&RelayState={}", percent_encode(&value), percent_encode("x\ny\0z")),
+            };
+            agent.get(&format!("{}{route}?{query}", server.url)).call()
+        } else {
+            let route = post_routes[rng.below(post_routes.len())];
+            let value = hostile_value(&mut rng, &xml, false);
+            let (content_type, body): (&str, Vec<u8>) = match (route, rng.below(6)) {
+                ("/artifact", _) => ("text/xml", xml.clone()),
+                ("/api/arm", 0) => {
+                    ("application/json", b"{\"sp\": \"x\", \"scenario\": \"valid\", \"user\": 7}".to_vec())
+                }
+                ("/api/arm", _) => ("application/json", rng.bytes(3_000)),
+                (_, 0) => ("application/x-www-form-urlencoded", rng.bytes(5_000)),
+                (_, 1) => ("application/x-www-form-urlencoded", vec![b'a'; 300 * 1024]),
+                (_, 2) => (
+                    "application/x-www-form-urlencoded",
+                    format!("request={}&binding=post", percent_encode(&value)).into_bytes(),
+                ),
+                _ => (
+                    "application/x-www-form-urlencoded",
+                    format!("SAMLRequest={}", percent_encode(&value)).into_bytes(),
+                ),
+            };
+            oversized = body.len() > 256 * 1024;
+            agent.post(&format!("{}{route}", server.url)).set("Content-Type", content_type).send_bytes(&body)
+        };
+        let status = match request {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response.status(),
+            // On a body past its limit the server answers 413 and closes before reading it all,
+            // which the client may see as a reset: an answer too, for an oversized body only.
+            Err(ureq::Error::Transport(error)) if oversized => {
+                assert!(
+                    server.get("/healthz").status == 200,
+                    "round {round} (kind {kind}): {error}, and the server is gone"
+                );
+                0
+            }
+            Err(error) => panic!("round {round} (kind {kind}): {error}"),
+        };
+        slowest = slowest.max(started.elapsed());
+        *statuses.entry(status).or_insert(0usize) += 1;
+        assert!(status < 500, "round {round} (kind {kind}): {status}");
+    }
+    assert!(slowest < Duration::from_secs(3), "the slowest answer took {slowest:?}");
+    eprintln!("{REQUESTS} hostile requests: statuses {statuses:?}, slowest {slowest:?}");
+
+    // Still alive, still correct, and not grown.
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.post("/api/arm", "application/json", b"").status, 400);
+    agent.delete(&format!("{}/api/arm", server.url)).call().unwrap();
+    let login = server.get(&format!(
+        "/sso?SAMLRequest={}",
+        percent_encode(&Binding::Redirect.encode(&authn_request("_after", "https://sp.example/acs")))
+    ));
+    assert_eq!(login.status, 200, "{}", login.body);
+    assert!(login.body.contains("name=\"SAMLResponse\""));
+    let grown = server.rss_kib().saturating_sub(rss_before);
+    assert!(grown < 64 * 1024, "resident memory grew by {grown} KiB");
+}
