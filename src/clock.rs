@@ -24,15 +24,33 @@ impl Clock {
         Clock { now }
     }
 
-    /// Parse an RFC 3339 timestamp (`2026-01-02T03:04:05Z`) as a fixed clock.
-    pub fn parse_fixed(text: &str) -> Result<Self, time::error::Parse> {
-        Ok(Clock::fixed(OffsetDateTime::parse(text, &Rfc3339)?))
+    /// Parse an RFC 3339 timestamp (`2026-01-02T03:04:05Z`) as a fixed clock. Years outside
+    /// 1000 to 8999 are refused: every time in a response is now plus at most a century
+    /// (scenario offsets are bounded), and that must stay inside the calendar.
+    pub fn parse_fixed(text: &str) -> Result<Self, ClockError> {
+        let now = OffsetDateTime::parse(text, &Rfc3339).map_err(ClockError::Syntax)?;
+        if !(1000..=8999).contains(&now.year()) {
+            return Err(ClockError::OutOfRange(now.year()));
+        }
+        Ok(Clock::fixed(now))
     }
 
     /// The instant this clock says it is, whole seconds (SAML times rarely carry fractions).
     pub fn now(&self) -> OffsetDateTime {
         self.now.replace_nanosecond(0).unwrap_or(self.now)
     }
+}
+
+/// Why a fixed time was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClockError {
+    /// Not RFC 3339.
+    #[error("not an RFC 3339 time (hint: 2026-01-02T03:04:05Z): {0}")]
+    Syntax(time::error::Parse),
+    /// A year too near the ends of the calendar for times to be computed from it.
+    #[error("the year {0} is outside 1000 to 8999")]
+    OutOfRange(i32),
 }
 
 /// Where message IDs come from: a seeded sequence or the operating system's randomness.

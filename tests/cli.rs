@@ -165,7 +165,9 @@ fn broken_scenario_file_names_file_key_and_line() {
 #[test]
 fn bad_flags_and_files_get_clear_errors() {
     let stderr = usage_error(&["scenario", "valid", "--now", "yesterday"]);
-    assert!(stderr.contains("--now \"yesterday\" is not an RFC 3339 time"), "{stderr}");
+    assert!(stderr.contains("--now \"yesterday\": not an RFC 3339 time"), "{stderr}");
+    let far = usage_error(&["scenario", "valid", "--now", "9999-12-31T23:59:00Z"]);
+    assert!(far.contains("the year 9999 is outside 1000 to 8999"), "{far}");
     let stderr = usage_error(&["scenario", "valid", "--attr", "novalue"]);
     assert!(stderr.contains("--attr \"novalue\" is not NAME=VALUE"), "{stderr}");
     let stderr = usage_error(&["scenario", "valid", "--sp-metadata", "/nonexistent/sp.xml"]);

@@ -68,10 +68,7 @@ impl TimeArgs {
     /// The validated clock and seed.
     pub(crate) fn time_and_ids(&self) -> anyhow::Result<TimeAndIds> {
         let now = match &self.now {
-            Some(text) => Some(
-                Clock::parse_fixed(text)
-                    .with_context(|| format!("--now {text:?} is not an RFC 3339 time (hint: 2026-01-02T03:04:05Z)"))?,
-            ),
+            Some(text) => Some(Clock::parse_fixed(text).with_context(|| format!("--now {text:?}"))?),
             None => None,
         };
         Ok(TimeAndIds { now, seed: self.seed })
