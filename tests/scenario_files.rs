@@ -1,4 +1,4 @@
-//! A user's scenario directory is checked the same way whichever command reads it: a missing
+//! A user's scenario (and profile) directory is checked the same way whichever command reads it: a missing
 //! directory, a broken file, a FIFO and an absurd size are errors that name file, line and key.
 
 use std::path::PathBuf;
@@ -48,6 +48,9 @@ fn a_fifo_named_like_a_scenario_is_refused_without_blocking() {
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(made.success());
     let error = ScenarioSet::load(Some(&dir)).unwrap_err().to_string();
+    assert!(error.contains("x.toml") && error.contains("not a regular file"), "{error}");
+    // Profiles are read the same way.
+    let error = mockidp::profile::ProfileSet::load(Some(&dir)).unwrap_err().to_string();
     assert!(error.contains("x.toml") && error.contains("not a regular file"), "{error}");
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 use super::file::{GapAnswer, ProfileFile};
-use crate::toml_file::{from_toml, key_line};
+use crate::toml_file::{from_toml, key_line, read_toml_dir, DirProblem, NOT_A_FILE};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_profiles.rs"));
 
@@ -82,12 +82,16 @@ impl ProfileSet {
             set.insert(parse_profile(name, &format!("{file} (built-in)"), text)?);
         }
         if let Some(dir) = dir {
-            let entries = std::fs::read_dir(dir).map_err(|source| ProfileError::Io { path: dir.into(), source })?;
-            let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-            paths.sort();
-            for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| ProfileError::Io { path: path.clone(), source })?;
+            let files = read_toml_dir(dir).map_err(|problem| match problem {
+                DirProblem::Io(path, source) => ProfileError::Io { path, source },
+                DirProblem::NotAFile(path) => ProfileError::Invalid {
+                    origin: path.display().to_string(),
+                    line: 1,
+                    key: ".".into(),
+                    message: NOT_A_FILE.into(),
+                },
+            })?;
+            for (path, text) in files {
                 let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 set.insert(parse_profile(&name, &path.display().to_string(), &text)?);
             }

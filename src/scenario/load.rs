@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
 use crate::keys::KeyStore;
-use crate::toml_file::{from_toml, key_line};
+use crate::toml_file::{from_toml, key_line, read_toml_dir, DirProblem, NOT_A_FILE};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
@@ -217,31 +217,21 @@ impl ScenarioSet {
     }
 }
 
-/// Every `*.toml` scenario in `dir`, in file-name order. The directory must exist, and each
-/// such entry must be a regular file (a FIFO would block the read).
+/// Every `*.toml` scenario in `dir`, in file-name order ([`read_toml_dir`]).
 fn load_dir(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| ScenarioError::Io { path: dir.into(), source })?;
-        paths.push(entry.path());
-    }
-    paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
-    paths.sort();
-    let mut scenarios = Vec::with_capacity(paths.len());
-    for path in paths {
-        let origin = path.display().to_string();
-        if !path.is_file() {
-            return Err(ScenarioError::Invalid {
-                origin,
-                line: 1,
-                key: ".".into(),
-                message: "not a regular file (a directory, FIFO, socket or device cannot be a scenario)".into(),
-            });
-        }
-        let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io { path: path.clone(), source })?;
+    let files = read_toml_dir(dir).map_err(|problem| match problem {
+        DirProblem::Io(path, source) => ScenarioError::Io { path, source },
+        DirProblem::NotAFile(path) => ScenarioError::Invalid {
+            origin: path.display().to_string(),
+            line: 1,
+            key: ".".into(),
+            message: NOT_A_FILE.into(),
+        },
+    })?;
+    let mut scenarios = Vec::with_capacity(files.len());
+    for (path, text) in files {
         let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        scenarios.push(parse_scenario(&id, &origin, &text)?);
+        scenarios.push(parse_scenario(&id, &path.display().to_string(), &text)?);
     }
     Ok(scenarios)
 }
