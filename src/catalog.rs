@@ -4,10 +4,11 @@ use crate::scenario::{ExpectedOutcome, Scenario, ScenarioSet};
 
 fn expectation(scenario: &Scenario) -> String {
     let expect = scenario.file.expect;
+    let schema = if expect.schema_invalid { " or schema-invalid" } else { "" };
     match (expect.outcome, expect.class) {
         (ExpectedOutcome::Accept, _) => "accept".into(),
-        (ExpectedOutcome::Reject, Some(class)) => format!("reject: {class}"),
-        (ExpectedOutcome::Acceptable, Some(class)) => format!("acceptable (or reject: {class})"),
+        (ExpectedOutcome::Reject, Some(class)) => format!("reject: {class}{schema}"),
+        (ExpectedOutcome::Acceptable, Some(class)) => format!("acceptable (or reject: {class}{schema})"),
         (outcome, None) => format!("{outcome:?}").to_lowercase(),
     }
 }

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
+use super::file::{Expectation, ExpectedOutcome, Removal, ScenarioFile, SignChoices};
 use crate::toml_file::{from_toml, key_line};
+use crate::xml::XmlPath;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
@@ -40,7 +41,7 @@ impl Scenario {
                     summary: login.summary.clone(),
                     description: format!("Login {} before scenario '{}'.", index + 1, self.id),
                     tags: Vec::new(),
-                    expect: Expectation { outcome: ExpectedOutcome::Accept, class: None },
+                    expect: Expectation { outcome: ExpectedOutcome::Accept, class: None, schema_invalid: false },
                     sp_requirements: Vec::new(),
                     build: login.build.clone(),
                     sign: sign.clone(),
@@ -48,6 +49,7 @@ impl Scenario {
                     deliver: Default::default(),
                     metadata: self.file.metadata.clone(),
                     earlier_logins: Vec::new(),
+                    matrix: None,
                 },
             })
             .collect()
@@ -207,7 +209,61 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
         }
         _ => {}
     }
+    if file.expect.schema_invalid && file.expect.outcome == ExpectedOutcome::Accept {
+        return Err(invalid(
+            key_line(text, "expect.schema-invalid"),
+            "expect.schema-invalid",
+            "a scenario that expects `accept` cannot break the schema".into(),
+        ));
+    }
+    check_paths(&file).map_err(|(key, message)| invalid(key_line(text, &key), &key, message))?;
     Ok(Scenario { id: id.to_owned(), origin: origin.to_owned(), file })
+}
+
+/// What each path edit can address, checked at load time so the error names the file and line:
+/// `set` an attribute, `text` an element, `remove` either but not the root. Whether a path matches
+/// anything is known only when the message is generated.
+fn check_paths(file: &ScenarioFile) -> Result<(), (String, String)> {
+    let stages = [
+        ("build", &file.build.set, &file.build.text, file.build.remove.iter().filter_map(path_of).collect::<Vec<_>>()),
+        ("tamper", &file.tamper.set, &file.tamper.text, file.tamper.remove.iter().collect()),
+    ];
+    for (stage, set, text, remove) in stages {
+        for path in set.keys() {
+            if path.attribute().is_none() {
+                return Err((
+                    format!("{stage}.set"),
+                    format!(
+                        "\"{path}\" names an element, and `set` changes an attribute (hint: end the path in /@Name, or use `text` for an element's content)"
+                    ),
+                ));
+            }
+        }
+        for path in text.keys() {
+            if path.attribute().is_some() {
+                return Err((
+                    format!("{stage}.text"),
+                    format!("\"{path}\" names an attribute, and `text` replaces an element's content (hint: use `set` for an attribute)"),
+                ));
+            }
+        }
+        for path in remove {
+            if path.attribute().is_none() && path.depth() == 1 {
+                return Err((
+                    format!("{stage}.remove"),
+                    format!("\"{path}\" is the root element, which cannot be removed"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn path_of(removal: &Removal) -> Option<&XmlPath> {
+    match removal {
+        Removal::Path(path) => Some(path),
+        Removal::Part(_) => None,
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -8,9 +8,10 @@ use time::Duration;
 pub struct Offset(pub Duration);
 
 impl Offset {
-    /// Parse `[+-]` followed by one or more `<number><unit>` with units `s`, `m`, `h`, `d`.
+    /// Parse `[+-]` followed by one or more `<number><unit>` with units `ms`, `s`, `m`, `h`, `d`.
+    /// A time with milliseconds is written with them (`03:04:04.750Z`).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let hint = "(hint: write an offset from now such as \"-10m\", \"+2h\", \"-1h30m\" or \"0s\")";
+        let hint = "(hint: write an offset from now such as \"-10m\", \"+2h\", \"-1h30m\", \"-250ms\" or \"0s\")";
         let (sign, rest) = match text.as_bytes().first() {
             Some(b'-') => (-1, &text[1..]),
             Some(b'+') => (1, &text[1..]),
@@ -21,7 +22,8 @@ impl Offset {
         }
         let mut total = Duration::ZERO;
         let mut number = String::new();
-        for c in rest.chars() {
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
             if c.is_ascii_digit() {
                 number.push(c);
                 continue;
@@ -29,6 +31,10 @@ impl Offset {
             let n: i64 = number.parse().map_err(|_| format!("offset {text:?}: a unit without a number {hint}"))?;
             total += match c {
                 's' => Duration::seconds(n),
+                'm' if chars.peek() == Some(&'s') => {
+                    chars.next();
+                    Duration::milliseconds(n)
+                }
                 'm' => Duration::minutes(n),
                 'h' => Duration::hours(n),
                 'd' => Duration::days(n),
@@ -46,9 +52,11 @@ impl Offset {
 impl std::fmt::Display for Offset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let seconds = self.0.whole_seconds();
-        let sign = if seconds < 0 { "-" } else { "+" };
+        let sign = if self.0.is_negative() { "-" } else { "+" };
         let s = seconds.abs();
-        if s % 3600 == 0 && s != 0 {
+        if self.0.subsec_milliseconds() != 0 {
+            write!(f, "{sign}{}ms", self.0.whole_milliseconds().abs())
+        } else if s % 3600 == 0 && s != 0 {
             write!(f, "{sign}{}h", s / 3600)
         } else if s % 60 == 0 && s != 0 {
             write!(f, "{sign}{}m", s / 60)
@@ -81,6 +89,10 @@ mod tests {
         assert_eq!(Offset::parse("+2h").unwrap().0, Duration::hours(2));
         assert_eq!(Offset::parse("-1h30m").unwrap().0, Duration::minutes(-90));
         assert_eq!(Offset::parse("45s").unwrap().0, Duration::seconds(45));
+        assert_eq!(Offset::parse("-250ms").unwrap().0, Duration::milliseconds(-250));
+        assert_eq!(Offset::parse("1m500ms").unwrap().0, Duration::milliseconds(60_500));
+        assert_eq!(Offset::parse("-250ms").unwrap().to_string(), "-250ms");
+        assert_eq!(Offset::parse("-10m").unwrap().to_string(), "-10m");
         assert!(Offset::parse("-10").unwrap_err().contains("has no unit"));
         assert!(Offset::parse("10x").unwrap_err().contains("unknown unit"));
         assert!(Offset::parse("").is_err());
