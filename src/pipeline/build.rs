@@ -36,15 +36,7 @@ pub(super) fn build(
         (MessageKind::Login, Some(name)) => root.name = name.clone(),
         (MessageKind::Login, None) => {}
     }
-    let remove: Vec<_> = file
-        .build
-        .remove
-        .iter()
-        .filter_map(|removal| match removal {
-            Removal::Path(path) => Some(path),
-            Removal::Part(_) => None,
-        })
-        .collect();
+    let remove = file.build.removed_paths();
     let edits = PathEdits { stage: "build", set: &file.build.set, text: &file.build.text, remove: &remove };
     apply_path_edits(&mut root, edits)?;
     Ok((response, root))

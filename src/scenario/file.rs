@@ -279,6 +279,19 @@ pub struct BuildEdits {
     pub root_element: Option<String>,
 }
 
+impl BuildEdits {
+    /// The `remove` entries that are paths, in order.
+    pub fn removed_paths(&self) -> Vec<&XmlPath> {
+        self.remove
+            .iter()
+            .filter_map(|removal| match removal {
+                Removal::Path(path) => Some(path),
+                Removal::Part(_) => None,
+            })
+            .collect()
+    }
+}
+
 /// Signing choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]

@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::file::{Expectation, ExpectedOutcome, Removal, ScenarioFile, SignChoices};
+use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
 use crate::toml_file::{from_toml, key_line};
-use crate::xml::XmlPath;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
 
@@ -225,7 +224,7 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
 /// anything is known only when the message is generated.
 fn check_paths(file: &ScenarioFile) -> Result<(), (String, String)> {
     let stages = [
-        ("build", &file.build.set, &file.build.text, file.build.remove.iter().filter_map(path_of).collect::<Vec<_>>()),
+        ("build", &file.build.set, &file.build.text, file.build.removed_paths()),
         ("tamper", &file.tamper.set, &file.tamper.text, file.tamper.remove.iter().collect()),
     ];
     for (stage, set, text, remove) in stages {
@@ -257,13 +256,6 @@ fn check_paths(file: &ScenarioFile) -> Result<(), (String, String)> {
         }
     }
     Ok(())
-}
-
-fn path_of(removal: &Removal) -> Option<&XmlPath> {
-    match removal {
-        Removal::Path(path) => Some(path),
-        Removal::Part(_) => None,
-    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
