@@ -1,13 +1,16 @@
 //! The scenario catalog for people and programs: `mockidp list` and `docs/scenarios.md`.
 
-use crate::scenario::{ExpectedOutcome, Scenario, ScenarioSet};
+use std::collections::BTreeMap;
+
+use crate::scenario::{Defect, ExpectedOutcome, FailureClass, Scenario, ScenarioSet};
 
 fn expectation(scenario: &Scenario) -> String {
     let expect = scenario.file.expect;
+    let schema = if expect.schema_invalid { " or schema-invalid" } else { "" };
     match (expect.outcome, expect.class) {
         (ExpectedOutcome::Accept, _) => "accept".into(),
-        (ExpectedOutcome::Reject, Some(class)) => format!("reject: {class}"),
-        (ExpectedOutcome::Acceptable, Some(class)) => format!("acceptable (or reject: {class})"),
+        (ExpectedOutcome::Reject, Some(class)) => format!("reject: {class}{schema}"),
+        (ExpectedOutcome::Acceptable, Some(class)) => format!("acceptable (or reject: {class}{schema})"),
         (outcome, None) => format!("{outcome:?}").to_lowercase(),
     }
 }
@@ -49,6 +52,9 @@ pub fn markdown(set: &ScenarioSet) -> String {
     for s in set.iter() {
         out.push_str(&format!("| [`{}`](#{}) | {} | {} |\n", s.id, s.id, expectation(s), s.file.summary));
     }
+    out.push_str(PATH_EDITS);
+    out.push_str(&matrix(set));
+    out.push_str(&classes());
     for s in set.iter() {
         out.push_str(&format!("\n## {}\n\n{}\n\n", s.id, s.file.summary));
         out.push_str(&format!("- expect: {}\n", expectation(s)));
@@ -62,3 +68,103 @@ pub fn markdown(set: &ScenarioSet) -> String {
     }
     out
 }
+
+/// The structural matrix: each field a scenario's `[matrix]` names, by what is done to it. Rows
+/// in the order of the message (the Response's fields, then the assertion's, then the rest).
+fn matrix(set: &ScenarioSet) -> String {
+    let mut rows: BTreeMap<(u8, &str), BTreeMap<Defect, Vec<&Scenario>>> = BTreeMap::new();
+    for s in set.iter() {
+        if let Some(cell) = &s.file.matrix {
+            let group = if cell.field.starts_with("Response") {
+                0
+            } else if cell.field.starts_with("Assertion") {
+                1
+            } else {
+                2
+            };
+            rows.entry((group, cell.field.as_str())).or_default().entry(cell.defect).or_default().push(s);
+        }
+    }
+    let mut out = String::from(
+        "\n## The structural matrix\n\nEvery field of a response, missing, empty, malformed (not of its type) and wrong, \
+each cell a scenario broken in that one way (`[matrix]` in its file); `valid` cells are variants every SP must \
+accept, and so are those marked (valid); (acceptable) means the spec leaves it open. Fields are written as \
+paths from the Response or the assertion. A blank cell has no scenario: the field's absence is `valid` itself \
+(the Issuers' Format, NameQualifier), the schema's type takes any string (Version, an Issuer's value), or the \
+defect does not apply.\n\n\
+| field | missing | empty | malformed | wrong | valid variant |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for ((_, field), cells) in &rows {
+        out.push_str(&format!("| `{field}` |"));
+        for defect in Defect::ALL {
+            let ids = cells.get(&defect).map(|ids| {
+                ids.iter()
+                    .map(|s| match s.file.expect.outcome {
+                        ExpectedOutcome::Accept => format!("[`{0}`](#{0}) (valid)", s.id),
+                        ExpectedOutcome::Acceptable => format!("[`{0}`](#{0}) (acceptable)", s.id),
+                        ExpectedOutcome::Reject => format!("[`{0}`](#{0})", s.id),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            out.push_str(&format!(" {} |", ids.unwrap_or_default()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The failure classes, the closed vocabulary a scenario's expectation names.
+fn classes() -> String {
+    let mut out = String::from(
+        "\n## Failure classes\n\nWhat a scenario expects the SP to report (`expect.class`), the vocabulary profiles map \
+to each SP's own errors. A scenario with `expect.schema-invalid = true` breaks the SAML schema, so a schema \
+error (`schema-invalid`) is a right reason as well as its class.\n\n| class | meaning |\n| --- | --- |\n",
+    );
+    for class in FailureClass::ALL {
+        out.push_str(&format!("| `{}` | {} |\n", class.name(), class.doc()));
+    }
+    out
+}
+
+/// How `[build]` and `[tamper]` path edits address the message (src/xml/path.rs).
+const PATH_EDITS: &str = r#"
+## Path edits
+
+Besides the named edits, `[build]` and `[tamper]` take edits addressed by a path on the message's XML:
+
+```toml
+[build]                                   # before signing: the signatures cover the result
+set = { "Response/@ID" = "", "Response/Assertion/Subject/NameID/@Format" = "urn:bad" }
+remove = ["Response/Assertion/Conditions/@NotOnOrAfter", "Response/Status/StatusCode"]
+text = { "Response/Assertion/Subject/NameID" = "  \n  " }
+
+[tamper]                                  # after signing: the digests no longer match
+set = { "Response/Assertion/Subject/NameID/@Format" = "urn:bad" }
+```
+
+- **A path** is element steps separated by `/`, from the root: the first step names the root element
+  (`Response`; `LogoutResponse` for a scenario delivered to the SLO endpoint), each next step a child
+  element. It may end in one attribute step, `@Name`. A step may carry a 1-based position among the
+  siblings of that name, `Attribute[2]`.
+- **Names are local names**: no namespace prefix is written or compared (`NameID` matches
+  `saml:NameID`, `@type` matches `xsi:type`); in a SAML message no two elements on a level share a local
+  name across namespaces.
+- **Every match is edited**, in document order: `Response/Assertion/@ID` edits each assertion, as the named
+  edits do, so a second assertion is never left valid by accident. Positions (`Assertion[1]`) pick one.
+- **A path that matches nothing is an error**, never a silent no-op: generating the scenario fails with its
+  name, the key and how far the path got (`scenario 'x': [build] remove "Response/Assertion/Conditions/@Nope":
+  1 element(s) Response/Assertion/Conditions but none has the attribute Nope`). A path's syntax is checked
+  when the file is loaded, with file, line and key (`x.toml:7: build.set: path "Response//@ID": an empty
+  step ...`).
+- `set` takes attribute paths and sets the value, adding the attribute where it is absent; `text` takes
+  element paths and replaces the element's content with the text; `remove` takes both (not the root).
+  In `[build]`, `remove` also takes the named parts (`"conditions"`, `"response-issuer"`, ...): a name in
+  kebab-case is a part, a path starts with the root's name.
+- **When**: `[build]` path edits apply to the element tree after the model is serialized (and after
+  `root-element`), before signing; `[tamper]` path edits apply to the signed tree before the other
+  tamper edits. Within a stage: every `set`, then every `text`, then every `remove`.
+- An element without an `ID` cannot be signed (saml-core 5.4.2), so a scenario that removes one signs the
+  other part (`[sign] parts`). `tests/path_edits.rs` generates every built-in scenario and fails if any
+  generates exactly what `valid` does.
+"#;

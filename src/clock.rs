@@ -147,8 +147,14 @@ impl TimeAndIds {
 /// Format an instant as xs:dateTime in UTC, the form SAML uses (`2026-01-02T03:04:05Z`).
 pub fn saml_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
+    // xs:dateTime allows fractional seconds; SAML times carry them only when a scenario asks
+    // (an offset in ms), since `Clock::now` is whole seconds.
+    let fraction = match t.millisecond() {
+        0 => String::new(),
+        ms => format!(".{ms:03}"),
+    };
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
         t.year(),
         t.month() as u8,
         t.day(),

@@ -4,22 +4,23 @@
 
 use time::OffsetDateTime;
 
+use super::edit::{apply_path_edits, PathEditError, PathEdits};
 use super::{GenerateOptions, MessageKind};
 use crate::clock::{Clock, IdSource};
 use crate::saml::names::*;
 use crate::saml::{build_response, Attribute, ProxyRestriction, Response};
-use crate::scenario::{BuildEdits, Offset, Part, ScenarioFile};
+use crate::scenario::{BuildEdits, Offset, Part, Removal, ScenarioFile};
 use crate::xml::Element;
 
 /// The message a scenario starts from, edited: its model (for the IDs the caller reports) and its
-/// element (perhaps renamed), ready to sign.
+/// element (perhaps renamed, then changed by the path edits), ready to sign.
 pub(super) fn build(
     file: &ScenarioFile,
     options: &GenerateOptions,
     kind: MessageKind,
     clock: &Clock,
     ids: &mut IdSource,
-) -> (Response, Element) {
+) -> Result<(Response, Element), PathEditError> {
     let logout = kind == MessageKind::Logout;
     // saml-profiles 4.1.5: an IdP-initiated response answers no request.
     let answers = if file.deliver.idp_initiated && !logout { None } else { options.in_response_to.as_deref() };
@@ -35,7 +36,10 @@ pub(super) fn build(
         (MessageKind::Login, Some(name)) => root.name = name.clone(),
         (MessageKind::Login, None) => {}
     }
-    (response, root)
+    let remove = file.build.removed_paths();
+    let edits = PathEdits { stage: "build", set: &file.build.set, text: &file.build.text, remove: &remove };
+    apply_path_edits(&mut root, edits)?;
+    Ok((response, root))
 }
 
 /// Apply `edits` to `response`; `now` anchors the time offsets.
@@ -142,8 +146,10 @@ fn apply_build_edits(response: &mut Response, edits: &BuildEdits, now: OffsetDat
             });
         }
     }
-    for part in &edits.remove {
-        remove_part(response, *part);
+    for removal in &edits.remove {
+        if let Removal::Part(part) = removal {
+            remove_part(response, *part);
+        }
     }
     if edits.second_assertion {
         if let Some(first) = response.assertions.first().cloned() {

@@ -4,11 +4,13 @@
 //! [`generate`] runs them, one call per response.
 
 mod build;
+mod edit;
 mod encode;
 mod metadata;
 mod sign;
 mod tamper;
 
+pub use edit::PathEditError;
 pub use encode::{encode_field, encode_message, EncodedMessage};
 pub use metadata::scenario_metadata;
 pub use sign::{sign, sign_assertions, sign_response, AssertionsSigned, SignedResponse};
@@ -57,6 +59,14 @@ pub enum GenerateError {
         scenario: String,
         /// What went wrong.
         source: DsigError,
+    },
+    /// A `[build]` path edit selected nothing.
+    #[error("scenario '{scenario}': {source}")]
+    Build {
+        /// The scenario.
+        scenario: String,
+        /// What was missing.
+        source: PathEditError,
     },
     /// A tamper edit found nothing to edit.
     #[error("scenario '{scenario}': {source}")]
@@ -144,7 +154,8 @@ fn run_stages(
     kind: MessageKind,
 ) -> Result<Generated, GenerateError> {
     let file = &scenario.file;
-    let (response, root) = build::build(file, options, kind, clock, ids);
+    let (response, root) = build::build(file, options, kind, clock, ids)
+        .map_err(|source| GenerateError::Build { scenario: scenario.id.clone(), source })?;
 
     let key =
         keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;

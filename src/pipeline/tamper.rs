@@ -6,9 +6,10 @@
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 
+use super::edit::{apply_path_edits, PathEditError, PathEdits};
 use super::sign::SignedResponse;
 use crate::scenario::{TamperEdits, Wrapping};
-use crate::xml::{to_document, Element, Node};
+use crate::xml::{to_document, to_document_without_declaration, Element, Node};
 
 /// The NameID an attacker puts in an evil assertion, recognisable in any SP's answer.
 pub const EVIL_NAME_ID: &str = "admin@example.com";
@@ -27,6 +28,9 @@ pub enum TamperError {
         /// Why it may be missing.
         hint: &'static str,
     },
+    /// A path edit selected nothing.
+    #[error(transparent)]
+    Path(#[from] PathEditError),
     /// `truncate-to` would not cut anything.
     #[error("[tamper] truncate-to = {length}: the document is only {actual} bytes long, so nothing would be cut")]
     NothingToCut {
@@ -43,6 +47,8 @@ const NO_ASSERTION_HINT: &str = " (hint: did [build] remove the assertion?)";
 /// The document text after the scenario's tampering.
 pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<String, TamperError> {
     let mut root = signed.root;
+    let remove: Vec<_> = edits.remove.iter().collect();
+    apply_path_edits(&mut root, PathEdits { stage: "tamper", set: &edits.set, text: &edits.text, remove: &remove })?;
     if let Some(value) = &edits.name_id {
         let name_id = root.descendant_mut("NameID").ok_or(TamperError::NoTarget {
             edit: "name-id",
@@ -64,7 +70,7 @@ pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<Strin
     if let Some(name) = &edits.root_element {
         root.name = name.clone();
     }
-    let mut text = to_document(&root);
+    let mut text = if edits.no_xml_declaration { to_document_without_declaration(&root) } else { to_document(&root) };
     if let Some(length) = edits.truncate_to {
         if length >= text.len() {
             return Err(TamperError::NothingToCut { length, actual: text.len() });

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::Reading;
 use super::file::{Gap, GapAnswer, RightReason, Stage};
 use super::load::Profile;
-use crate::scenario::{ExpectedOutcome, Scenario};
+use crate::scenario::{ExpectedOutcome, FailureClass, Scenario};
 
 /// The verdict on one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -66,12 +66,21 @@ pub struct Judgement {
 }
 
 impl Profile {
-    /// The right reasons for `scenario` on this SP: its override, else its class's mapping.
+    /// The right reasons for `scenario` on this SP: its override, else its class's mapping, and
+    /// for a scenario whose response breaks the schema (`expect.schema-invalid`) the mapping of
+    /// `schema-invalid` as well.
     pub fn expected_reasons(&self, scenario: &Scenario) -> Vec<RightReason> {
         if let Some(o) = self.file.overrides.iter().find(|o| o.scenario == scenario.id) {
             return o.codes.clone();
         }
-        scenario.file.expect.class.and_then(|class| self.file.classes.get(&class).cloned()).unwrap_or_default()
+        let expect = scenario.file.expect;
+        let schema = expect.schema_invalid.then_some(FailureClass::SchemaInvalid);
+        expect
+            .class
+            .into_iter()
+            .chain(schema)
+            .flat_map(|class| self.file.classes.get(&class).cloned().unwrap_or_default())
+            .collect()
     }
 
     /// The codes that are the right reason for `scenario` on this SP (those of

@@ -40,7 +40,7 @@ failure_classes! {
     AssertionNotYetValid = "assertion-not-yet-valid": "Conditions NotBefore is in the future.",
     AssertionExpired = "assertion-expired": "Conditions NotOnOrAfter is in the past.",
     SubjectConfirmationExpired = "subject-confirmation-expired": "SubjectConfirmationData NotOnOrAfter is in the past.",
-    IssueInstantInvalid = "issue-instant-invalid": "IssueInstant too old or in the future beyond the allowed skew.",
+    IssueInstantInvalid = "issue-instant-invalid": "IssueInstant missing, not a dateTime, too old, or in the future beyond the allowed skew.",
     SessionExpired = "session-expired": "AuthnStatement SessionNotOnOrAfter is in the past.",
     AudienceMismatch = "audience-mismatch": "The AudienceRestriction does not name this SP.",
     AudienceMissing = "audience-missing": "No AudienceRestriction at all.",
@@ -79,6 +79,13 @@ failure_classes! {
     MetadataInvalid = "metadata-invalid": "The IdP metadata the SP is given is broken or incomplete.",
     ArtifactUnresolvable = "artifact-unresolvable": "An artifact the SP cannot resolve at the IdP.",
     LogoutInvalid = "logout-invalid": "A broken LogoutRequest or LogoutResponse.",
+    SchemaInvalid = "schema-invalid": "The message breaks the SAML schema: a required element or attribute is missing, or a value is not of its type.",
+    VersionMismatch = "version-mismatch": "The Version of the Response or the assertion is missing or not 2.0.",
+    StatusInvalid = "status-invalid": "The Status or its top-level StatusCode is missing, empty, or not a SAML status code URI.",
+    SubjectConfirmationInvalid = "subject-confirmation-invalid": "No usable bearer SubjectConfirmation: missing, empty, another Method, or without its data.",
+    ConditionsInvalid = "conditions-invalid": "A Conditions validity bound is empty, not a dateTime, or missing where the SP requires it.",
+    AuthnStatementInvalid = "authn-statement-invalid": "No AuthnStatement, or one without its AuthnContext.",
+    AuthnContextInvalid = "authn-context-invalid": "The AuthnContextClassRef is empty or names a context the SP does not accept.",
 }
 
 impl std::fmt::Display for FailureClass {

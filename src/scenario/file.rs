@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::class::FailureClass;
 use super::offset::Offset;
 use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
+use crate::xml::XmlPath;
 
 /// A scenario as written in its file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,52 @@ pub struct ScenarioFile {
     /// build edits, which the SP must accept; the scenario's own response comes after them.
     #[serde(default)]
     pub earlier_logins: Vec<EarlierLogin>,
+    /// Where the scenario sits in the structural matrix of docs/scenarios.md: which field of the
+    /// message it breaks, and how.
+    #[serde(default)]
+    pub matrix: Option<MatrixCell>,
+}
+
+/// One cell of the structural matrix (`[matrix]`): a field of the message and what is done to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MatrixCell {
+    /// The field, written as a path (`Response/@ID`, `Assertion/Subject/NameID`); the row.
+    pub field: String,
+    /// What the scenario does to it; the column.
+    pub defect: Defect,
+}
+
+/// What a matrix scenario does to its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Defect {
+    /// Left out.
+    Missing,
+    /// There, with no value (or whitespace only, or no children).
+    Empty,
+    /// A value not of the field's type (not a dateTime, not a URI).
+    Malformed,
+    /// Well-formed, but not the value the SP must see (another party, another version).
+    Wrong,
+    /// Unusual but valid: the SP must accept it.
+    Valid,
+}
+
+impl Defect {
+    /// Every value, in the order of the matrix's columns.
+    pub const ALL: [Defect; 5] = [Defect::Missing, Defect::Empty, Defect::Malformed, Defect::Wrong, Defect::Valid];
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Defect::Missing => "missing",
+            Defect::Empty => "empty",
+            Defect::Malformed => "malformed",
+            Defect::Wrong => "wrong",
+            Defect::Valid => "valid",
+        }
+    }
 }
 
 /// A login that precedes the scenario's own response (`[[earlier-logins]]`).
@@ -69,6 +116,11 @@ pub struct Expectation {
     /// For `reject` (and `acceptable`): the failure class the SP's error must map to.
     #[serde(default)]
     pub class: Option<FailureClass>,
+    /// The response breaks the SAML schema (saml-schema-protocol/assertion-2.0.xsd), so an SP
+    /// that validates it may refuse it as a schema error: class `schema-invalid` is then a right
+    /// reason as well as `class`.
+    #[serde(default)]
+    pub schema_invalid: bool,
 }
 
 /// The three expectations.
@@ -111,6 +163,42 @@ pub enum Part {
     Destination,
     /// The Response's and SubjectConfirmationData's InResponseTo.
     InResponseTo,
+}
+
+/// What `[build] remove` takes out: a named part of the model, or an element or attribute by
+/// path (`"Response/Assertion/Conditions/@NotBefore"`), removed from the serialized message
+/// before signing. A path starts with the root's local name (upper case); a part's name is
+/// kebab-case, so the two never collide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    /// A named part.
+    Part(Part),
+    /// An element or attribute by path.
+    Path(XmlPath),
+}
+
+impl Serialize for Removal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Removal::Part(part) => part.serialize(serializer),
+            Removal::Path(path) => path.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Removal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        let text = String::deserialize(deserializer)?;
+        if text.contains('/') || text.starts_with(|c: char| c.is_uppercase()) {
+            return XmlPath::parse(&text).map(Removal::Path).map_err(D::Error::custom);
+        }
+        Part::deserialize(text.as_str().into_deserializer()).map(Removal::Part).map_err(|e: D::Error| {
+            D::Error::custom(format!(
+                "{e} (hint: or a path from the root, such as \"Response/Assertion/Conditions/@NotBefore\")"
+            ))
+        })
+    }
 }
 
 /// Semantic edits, applied to the model before signing, so the signature stays valid.
@@ -169,9 +257,18 @@ pub struct BuildEdits {
     pub one_time_use: bool,
     /// Add a ProxyRestriction with this Count.
     pub proxy_restriction_count: Option<u32>,
-    /// Remove parts of the model.
+    /// Remove named parts of the model, or elements and attributes by path (after the model is
+    /// serialized, before signing).
     #[serde(default)]
-    pub remove: Vec<Part>,
+    pub remove: Vec<Removal>,
+    /// Set attributes by path (`"Response/@Version" = "3.0"`), creating them where absent, in the
+    /// serialized message before signing. Every path must end in `/@Name`.
+    #[serde(default)]
+    pub set: BTreeMap<XmlPath, String>,
+    /// Replace the content of elements by path with this text (`"Response/Assertion/Subject/NameID"
+    /// = " "`), before signing.
+    #[serde(default)]
+    pub text: BTreeMap<XmlPath, String>,
     /// Add a second, separately-built assertion (another ID and session).
     #[serde(default)]
     pub second_assertion: bool,
@@ -180,6 +277,19 @@ pub struct BuildEdits {
     /// Name the message's root element otherwise (`samlp:LogoutResponse`), before signing: a
     /// correctly signed message that is not a `samlp:Response`.
     pub root_element: Option<String>,
+}
+
+impl BuildEdits {
+    /// The `remove` entries that are paths, in order.
+    pub fn removed_paths(&self) -> Vec<&XmlPath> {
+        self.remove
+            .iter()
+            .filter_map(|removal| match removal {
+                Removal::Path(path) => Some(path),
+                Removal::Part(_) => None,
+            })
+            .collect()
+    }
 }
 
 /// Signing choices.
@@ -287,6 +397,20 @@ pub struct TamperEdits {
     pub root_element: Option<String>,
     /// Cut the serialized document to this many bytes (not well-formed any more).
     pub truncate_to: Option<usize>,
+    /// Set attributes by path after signing (as `[build] set`, but the signatures no longer cover
+    /// the result).
+    #[serde(default)]
+    pub set: BTreeMap<XmlPath, String>,
+    /// Replace elements' content by path after signing.
+    #[serde(default)]
+    pub text: BTreeMap<XmlPath, String>,
+    /// Remove elements or attributes by path after signing.
+    #[serde(default)]
+    pub remove: Vec<XmlPath>,
+    /// Serialize without the XML declaration (`<?xml ...?>`), which XML 1.0 (section 2.8) makes
+    /// optional: a valid variant.
+    #[serde(default)]
+    pub no_xml_declaration: bool,
 }
 
 /// The HTTP-POST form field's encoding.

@@ -55,7 +55,7 @@ impl Scenario {
                     summary: login.summary.clone(),
                     description: format!("Login {} before scenario '{}'.", index + 1, self.id),
                     tags: Vec::new(),
-                    expect: Expectation { outcome: ExpectedOutcome::Accept, class: None },
+                    expect: Expectation { outcome: ExpectedOutcome::Accept, class: None, schema_invalid: false },
                     sp_requirements: Vec::new(),
                     build: login.build.clone(),
                     sign: sign.clone(),
@@ -63,6 +63,7 @@ impl Scenario {
                     deliver: Default::default(),
                     metadata: self.file.metadata.clone(),
                     earlier_logins: Vec::new(),
+                    matrix: None,
                 },
                 key_refs: self.key_refs.clone(),
             })
@@ -284,6 +285,14 @@ pub fn parse_scenario(id: &str, origin: &str, text: &str) -> Result<Scenario, Sc
             format!("{bytes} bytes is more than the limit of {PADDING_LIMIT} (16 MiB)"),
         ));
     }
+    if file.expect.schema_invalid && file.expect.outcome == ExpectedOutcome::Accept {
+        return Err(invalid(
+            key_line(text, "expect.schema-invalid"),
+            "expect.schema-invalid",
+            "a scenario that expects `accept` cannot break the schema".into(),
+        ));
+    }
+    check_paths(&file).map_err(|(key, message)| invalid(key_line(text, &key), &key, message))?;
     let mut key_refs =
         vec![KeyRef { key: "sign.key", name: file.sign.key.clone(), line: table_key_line(text, "sign", "key") }];
     for name in &file.metadata.trust {
@@ -317,6 +326,45 @@ fn table_key_line(text: &str, table: &str, key: &str) -> usize {
         }
     }
     in_table.unwrap_or(1)
+}
+
+/// What each path edit can address, checked at load time so the error names the file and line:
+/// `set` an attribute, `text` an element, `remove` either but not the root. Whether a path matches
+/// anything is known only when the message is generated.
+fn check_paths(file: &ScenarioFile) -> Result<(), (String, String)> {
+    let stages = [
+        ("build", &file.build.set, &file.build.text, file.build.removed_paths()),
+        ("tamper", &file.tamper.set, &file.tamper.text, file.tamper.remove.iter().collect()),
+    ];
+    for (stage, set, text, remove) in stages {
+        for path in set.keys() {
+            if path.attribute().is_none() {
+                return Err((
+                    format!("{stage}.set"),
+                    format!(
+                        "\"{path}\" names an element, and `set` changes an attribute (hint: end the path in /@Name, or use `text` for an element's content)"
+                    ),
+                ));
+            }
+        }
+        for path in text.keys() {
+            if path.attribute().is_some() {
+                return Err((
+                    format!("{stage}.text"),
+                    format!("\"{path}\" names an attribute, and `text` replaces an element's content (hint: use `set` for an attribute)"),
+                ));
+            }
+        }
+        for path in remove {
+            if path.attribute().is_none() && path.depth() == 1 {
+                return Err((
+                    format!("{stage}.remove"),
+                    format!("\"{path}\" is the root element, which cannot be removed"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

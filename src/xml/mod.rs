@@ -6,14 +6,17 @@
 mod c14n;
 mod error;
 mod parse;
+mod path;
 mod tree;
 mod write;
 
 pub use c14n::exclusive_c14n;
 pub use error::XmlError;
 pub use parse::{parse, MAX_ATTRIBUTES, MAX_DEPTH};
+pub(crate) use path::attribute_index;
+pub use path::{PathMiss, PathSyntaxError, XmlPath};
 pub use tree::{split_qname, Attribute, Element, Node, Walk, XML_NAMESPACE};
-pub use write::{to_document, to_string};
+pub use write::{to_document, to_document_without_declaration, to_string};
 
 /// Parse `xml` and return the exclusive canonical form of the element at `apex_path`
 /// (element-child indices from the root) with `inclusive_prefixes` as the PrefixList.

@@ -210,6 +210,23 @@ impl Element {
         path.iter().try_fold(self, |element, &i| element.child_elements().nth(i))
     }
 
+    /// Remove the element at an index path (not the root itself) and return it.
+    pub fn remove_at(&mut self, path: &[usize]) -> Option<Element> {
+        let (&last, parent) = path.split_last()?;
+        let parent = self.at_mut(parent)?;
+        let position = parent
+            .children
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n, Node::Element(_)))
+            .nth(last)
+            .map(|(i, _)| i)?;
+        match parent.children.remove(position) {
+            Node::Element(element) => Some(element),
+            _ => None,
+        }
+    }
+
     /// The element at an index path, mutable.
     pub fn at_mut(&mut self, path: &[usize]) -> Option<&mut Element> {
         path.iter().try_fold(self, |element, &i| element.child_elements_mut().nth(i))

@@ -11,6 +11,11 @@ pub fn to_document(root: &Element) -> String {
     out
 }
 
+/// The document as text without an XML declaration (optional: XML 1.0 section 2.8).
+pub fn to_document_without_declaration(root: &Element) -> String {
+    to_string(root)
+}
+
 /// The element alone as text.
 pub fn to_string(element: &Element) -> String {
     let mut out = String::with_capacity(8192);
