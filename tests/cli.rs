@@ -329,3 +329,21 @@ fn too_many_workers_is_an_error_not_a_panic() {
     let stderr = usage_error(&["serve", "--workers", "513"]);
     assert!(stderr.contains("more than 512"), "{stderr}");
 }
+
+#[test]
+fn hostile_sp_metadata_is_refused_at_start() {
+    let dir = temp_dir("hostile-metadata");
+    let deep = dir.join("deep.xml");
+    std::fs::write(&deep, format!("{}{}", "<a>".repeat(1_000_000), "</a>".repeat(1_000_000))).unwrap();
+    let stderr = usage_error(&["serve", "--sp-metadata", deep.to_str().unwrap()]);
+    assert!(stderr.contains("nest deeper than 256"), "{stderr}");
+
+    let script = dir.join("script.xml");
+    std::fs::write(
+        &script,
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sp.example"><md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="javascript:alert(1)" index="0"/></md:SPSSODescriptor></md:EntityDescriptor>"#,
+    )
+    .unwrap();
+    let stderr = usage_error(&["serve", "--sp-metadata", script.to_str().unwrap()]);
+    assert!(stderr.contains("not an http or https URL"), "{stderr}");
+}
