@@ -23,7 +23,13 @@ fn every_scenario_response() {
     insta::glob!("../scenarios", "*.toml", |path| {
         let id = path.file_stem().unwrap().to_str().unwrap();
         let scenario = set.get(id).unwrap();
-        let options = GenerateOptions { in_response_to: Some("_request-1".into()), ..GenerateOptions::default() };
+        // [encrypt] scenarios encrypt to the test SPs' key (keys/sp-encryption).
+        let sp_encryption_cert = KeyStore::new(None).load("sp-encryption").unwrap().certificate_base64.clone();
+        let options = GenerateOptions {
+            in_response_to: Some("_request-1".into()),
+            sp_encryption_cert: Some(sp_encryption_cert),
+            ..GenerateOptions::default()
+        };
         let clock = Clock::parse_fixed(NOW).unwrap();
         let generated =
             generate(scenario, &options, &mut KeyStore::new(None), &clock, &mut IdSource::seeded(7)).unwrap();
