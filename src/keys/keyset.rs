@@ -95,6 +95,12 @@ pub fn certificate_public_key(certificate_base64: &str) -> Result<RsaPublicKey, 
     RsaPublicKey::from_public_key_der(&spki).map_err(|e| format!("not an RSA key: {e}"))
 }
 
+/// The base64 DER of the first certificate in `pem`, on one line, as `ds:X509Certificate` and
+/// metadata carry it.
+pub fn pem_certificate_base64(pem: &str) -> Option<String> {
+    pem_body(pem, "CERTIFICATE")
+}
+
 /// The base64 body of the first PEM block with this label, joined on one line.
 pub(crate) fn pem_body(pem: &str, label: &str) -> Option<String> {
     let begin = format!("-----BEGIN {label}-----");

@@ -112,6 +112,18 @@ start; point the SP's IdP SLO URL at `mockidp serve` (/s/{}/slo), or generate it
     })
 }
 
+/// Why a scenario with an `[encrypt]` table is not run: it is for an SP that takes encrypted
+/// assertions, and `mockidp run` has no SP encryption certificate to encrypt to yet.
+fn needs_encryption(scenario: &Scenario) -> Option<String> {
+    scenario.file.encrypt.is_some().then(|| {
+        format!(
+            "an encrypted-assertion scenario: needs the SP's encryption certificate, which `mockidp run` does not take yet; \
+generate it with `mockidp scenario {} --sp-encryption-cert SP_CERT.pem`",
+            scenario.id
+        )
+    })
+}
+
 /// Run every scenario of `config` (`jobs` at a time); results come back in scenario order.
 pub fn run(config: &RunConfig) -> RunReport {
     let next = AtomicUsize::new(0);
@@ -149,7 +161,8 @@ pub fn run_one(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore) -> 
         .skip_reason(&scenario.id)
         .map(str::to_owned)
         .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) })
-        .or_else(|| needs_logout(scenario));
+        .or_else(|| needs_logout(scenario))
+        .or_else(|| needs_encryption(scenario));
     let mut outcome = match skip {
         Some(reason) => Outcome::without_answer(scenario, expected_codes, Verdict::Skipped, reason),
         None => deliver_and_judge(config, scenario, keys, expected_codes),
