@@ -53,22 +53,28 @@ pub enum ClockError {
     OutOfRange(i32),
 }
 
-/// Where message IDs come from: a seeded sequence or the operating system's randomness.
+/// Where message IDs and other random bytes (XML Encryption's session keys and IVs) come from: a
+/// seeded sequence or the operating system's randomness.
+///
+/// Seeded, the bytes are SHA-256 in counter mode over the seed: reproducible, and so **not
+/// secret**, which is what a mock's `--seed` is for. IDs and random bytes count separately, so
+/// encrypting a response does not change its IDs.
 #[derive(Debug, Clone)]
 pub struct IdSource {
     seed: Option<u64>,
     counter: u64,
+    bytes_counter: u64,
 }
 
 impl IdSource {
     /// Random IDs.
     pub fn random() -> Self {
-        IdSource { seed: None, counter: 0 }
+        IdSource { seed: None, counter: 0, bytes_counter: 0 }
     }
 
     /// A reproducible sequence of IDs.
     pub fn seeded(seed: u64) -> Self {
-        IdSource { seed: Some(seed), counter: 0 }
+        IdSource { seed: Some(seed), counter: 0, bytes_counter: 0 }
     }
 
     /// The next 160-bit value as 40 hex digits.
@@ -102,6 +108,38 @@ impl IdSource {
     /// The next xs:ID value (an NCName: it must not start with a digit, so it starts with `_`).
     pub fn next_id(&mut self) -> String {
         format!("_{}", self.next_hex())
+    }
+
+    /// Fill `out` with random bytes: the OS's, or for a seeded source the next bytes of its
+    /// sequence (for session keys, IVs and padding, so a fixed `--seed` gives the same ciphertext).
+    pub fn fill_random(&mut self, out: &mut [u8]) {
+        match self.seed {
+            Some(seed) => {
+                for chunk in out.chunks_mut(32) {
+                    let block = Sha256::new()
+                        .chain_update(b"mockidp-bytes")
+                        .chain_update(seed.to_be_bytes())
+                        .chain_update(self.bytes_counter.to_be_bytes())
+                        .finalize();
+                    chunk.copy_from_slice(&block[..chunk.len()]);
+                    self.bytes_counter += 1;
+                }
+            }
+            None => {
+                if getrandom::getrandom(out).is_err() {
+                    // Without OS randomness a session key must still differ per response.
+                    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos() as u128;
+                    for chunk in out.chunks_mut(32) {
+                        let block = Sha256::new()
+                            .chain_update(nanos.to_be_bytes())
+                            .chain_update(self.bytes_counter.to_be_bytes())
+                            .finalize();
+                        chunk.copy_from_slice(&block[..chunk.len()]);
+                        self.bytes_counter += 1;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -143,6 +181,34 @@ impl TimeAndIds {
         }
     }
 }
+
+/// The RNG interface the `rsa` crate's encryption paddings (OAEP, PKCS#1 v1.5) draw from, over
+/// [`IdSource::fill_random`]. `CryptoRng` is claimed so those APIs accept it; a seeded source is
+/// reproducible by design (see [`IdSource`]), which suits a mock IdP and nothing else.
+impl rand_core::RngCore for IdSource {
+    fn next_u32(&mut self) -> u32 {
+        let mut bytes = [0u8; 4];
+        self.fill_random(&mut bytes);
+        u32::from_be_bytes(bytes)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        self.fill_random(&mut bytes);
+        u64::from_be_bytes(bytes)
+    }
+
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        self.fill_random(dest);
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_random(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for IdSource {}
 
 /// Format an instant as xs:dateTime in UTC, the form SAML uses (`2026-01-02T03:04:05Z`).
 pub fn saml_time(t: OffsetDateTime) -> String {

@@ -13,3 +13,4 @@ pub mod scenario;
 pub mod server;
 mod toml_file;
 pub mod xml;
+pub mod xmlenc;

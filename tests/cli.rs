@@ -245,6 +245,9 @@ fn every_scenario_works_from_the_cli_with_the_options_of_valid() {
                 "2026-01-02T03:04:05Z",
                 "--seed",
                 "3",
+                // For the [encrypt] scenarios; the others ignore it.
+                "--sp-encryption-cert",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/keys/sp-encryption/cert.pem"),
             ]);
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(output.status.success(), "mockidp scenario {id} --format {format}: {stderr}");

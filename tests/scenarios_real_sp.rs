@@ -66,18 +66,34 @@ fn label(judgement: &Judgement, reading: Option<&Reading>, gap: Option<&str>) ->
 // ---------------------------------------------------------------------------------------------
 // Playing a scenario.
 
-/// The key sets the SP trusts: one app is started per library and distinct set.
+/// The key sets the SP trusts.
 type Trust = Vec<String>;
 
 fn trust_of(scenario: &Scenario) -> Trust {
     scenario.file.metadata.trust.clone()
 }
 
-fn start_app(kind: SpKind, trust: &Trust) -> SpApp {
+/// How an app is set up: the key sets it trusts, and whether it takes encrypted assertions (for
+/// the scenarios with an `[encrypt]` table: it has the `sp-encryption` key pair and, where the
+/// library can, requires encryption). One app is started per library and distinct setup.
+type Setup = (Trust, bool);
+
+fn setup_of(scenario: &Scenario) -> Setup {
+    (trust_of(scenario), scenario.file.encrypt.is_some())
+}
+
+/// The key set whose certificate responses are encrypted to, and whose key the apps decrypt with.
+const SP_ENCRYPTION_KEY: &str = "sp-encryption";
+
+fn start_app(kind: SpKind, (trust, encrypting): &Setup) -> SpApp {
     assert_eq!(trust.len(), 1, "the SP apps take one IdP certificate; trust {trust:?} needs more");
     let mut keys = KeyStore::new(None);
     let pem = keys.load(&trust[0]).unwrap_or_else(|e| panic!("{e}")).certificate_pem.clone();
-    SpApp::start(kind, SpConfig::new(pem).with_profile_config(kind))
+    let mut config = SpConfig::new(pem).with_profile_config(kind);
+    if *encrypting {
+        config = support::sp::with_encryption(config, keys.load(SP_ENCRYPTION_KEY).unwrap_or_else(|e| panic!("{e}")));
+    }
+    SpApp::start(kind, config)
 }
 
 static DEVICE: AtomicUsize = AtomicUsize::new(0);
@@ -93,6 +109,9 @@ fn deliver(app: &SpApp, scenario: &Scenario, device: &str, keys: &mut KeyStore) 
         idp: IdpSettings::default(),
         sp: SpTarget { entity_id: app.entity_id(), acs_url: app.acs_url() },
         in_response_to: login.as_ref().map(|l| l.request_id.clone()),
+        sp_encryption_cert: Some(
+            KeyStore::new(None).load(SP_ENCRYPTION_KEY).expect("built in").certificate_base64.clone(),
+        ),
         ..GenerateOptions::default()
     };
     let generated = generate(scenario, &options, keys, &Clock::system(), &mut IdSource::random())
@@ -235,9 +254,9 @@ fn every_scenario_on_real_sps_fails_for_its_own_reason() {
         .map(|&kind| (kind, profiles.get(kind.library()).unwrap_or_else(|e| panic!("{e}"))))
         .collect();
 
-    // One app per (library, trusted key sets), started in parallel.
-    let trusts: BTreeSet<Trust> = set.iter().map(trust_of).collect();
-    let apps: BTreeMap<(usize, Trust), SpApp> = std::thread::scope(|s| {
+    // One app per (library, setup), started in parallel.
+    let trusts: BTreeSet<Setup> = set.iter().map(setup_of).collect();
+    let apps: BTreeMap<(usize, Setup), SpApp> = std::thread::scope(|s| {
         let handles: Vec<_> = libraries
             .iter()
             .enumerate()
@@ -258,7 +277,7 @@ fn every_scenario_on_real_sps_fails_for_its_own_reason() {
             s.spawn(|| {
                 while let Some(&(scenario, index)) = jobs.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let profile = libraries[index].1;
-                    let app = &apps[&(index, trust_of(scenario))];
+                    let app = &apps[&(index, setup_of(scenario))];
                     let (label, judgement) = match play(app, scenario) {
                         Observed::Answer(answer) => {
                             let reading = profile.read(&answer_of(&answer));

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use mockidp::clock::{Clock, IdSource};
-use mockidp::keys::KeyStore;
-use mockidp::pipeline::{generate, scenario_metadata, GenerateOptions};
-use mockidp::scenario::ScenarioSet;
+#[path = "support/fixed.rs"]
+mod fixed;
 
-const NOW: &str = "2026-01-02T03:04:05Z";
+use mockidp::keys::KeyStore;
+use mockidp::pipeline::scenario_metadata;
+use mockidp::scenario::ScenarioSet;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
@@ -23,10 +23,8 @@ fn every_scenario_response() {
     insta::glob!("../scenarios", "*.toml", |path| {
         let id = path.file_stem().unwrap().to_str().unwrap();
         let scenario = set.get(id).unwrap();
-        let options = GenerateOptions { in_response_to: Some("_request-1".into()), ..GenerateOptions::default() };
-        let clock = Clock::parse_fixed(NOW).unwrap();
-        let generated =
-            generate(scenario, &options, &mut KeyStore::new(None), &clock, &mut IdSource::seeded(7)).unwrap();
+        let options = fixed::options();
+        let generated = fixed::generate_fixed(scenario).unwrap();
         let metadata = scenario_metadata(scenario, &options.idp, &mut KeyStore::new(None)).unwrap();
         let snapshot = format!(
             "{}\n\n--- delivery ---\n{}\n\n--- metadata ---\n{}",

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use mockidp::pipeline::{generate, GenerateOptions};
 use mockidp::saml::{auto_post_form, SpMetadata, SpTarget};
@@ -66,6 +66,14 @@ pub(crate) struct ScenarioArgs {
     /// What to sign; defaults to the scenario's choice (both, for `valid`).
     #[arg(long, value_parser = sign_parts_parser())]
     sign: Option<SignParts>,
+    /// Encrypt the assertion (EncryptedAssertion, AES-256-GCM, RSA-OAEP) for the SP: to
+    /// --sp-encryption-cert, else the encryption certificate of --sp-metadata.
+    #[arg(long)]
+    encrypt: bool,
+    /// The SP's encryption certificate (PEM): what --encrypt and scenarios with an [encrypt]
+    /// table encrypt to. Overrides the one in --sp-metadata.
+    #[arg(long, value_name = "PEM")]
+    sp_encryption_cert: Option<PathBuf>,
     #[command(flatten)]
     time: TimeArgs,
     #[command(flatten)]
@@ -93,9 +101,17 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
     let time_and_ids = args.time.time_and_ids()?;
     let clock = time_and_ids.clock();
     let mut ids = time_and_ids.ids(None);
-    let mut sp = match &args.sp_metadata {
-        Some(path) => SpMetadata::from_file(path)?.target,
-        None => SpTarget::default(),
+    let metadata = args.sp_metadata.as_deref().map(SpMetadata::from_file).transpose()?;
+    let mut sp = metadata.as_ref().map_or_else(SpTarget::default, |m| m.target.clone());
+    let sp_encryption_cert = match &args.sp_encryption_cert {
+        Some(path) => {
+            let pem =
+                std::fs::read_to_string(path).with_context(|| format!("--sp-encryption-cert {}", path.display()))?;
+            let body = mockidp::keys::pem_certificate_base64(&pem)
+                .with_context(|| format!("--sp-encryption-cert {}: no PEM CERTIFICATE block", path.display()))?;
+            Some(body)
+        }
+        None => metadata.as_ref().and_then(|m| m.encryption_certificates.first().cloned()),
     };
     if let Some(entity_id) = args.sp_entity_id {
         sp.entity_id = entity_id;
@@ -128,6 +144,8 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         in_response_to: args.in_response_to,
         relay_state: args.relay_state,
         sign_parts: args.sign,
+        sp_encryption_cert,
+        encrypt: args.encrypt,
     };
     let generated = generate(scenario, &options, &mut keys, &clock, &mut ids)?;
     let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -64,6 +64,13 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
         not_after: (2050, 1, 1),
     },
     KeySetSpec {
+        name: "sp-encryption",
+        purpose: "not the IdP's: the test SPs' encryption key (responses are encrypted to its certificate)",
+        bits: 2048,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
+    KeySetSpec {
         name: "weak-1024",
         purpose: "a 1024-bit RSA key, below what current SPs accept",
         bits: 1024,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use rsa::pkcs8::DecodePrivateKey;
-use rsa::RsaPrivateKey;
+use rsa::{RsaPrivateKey, RsaPublicKey};
 
 /// Why a key set could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +81,24 @@ impl KeySet {
         // The body was checked to be base64 when the key set was loaded.
         base64::engine::general_purpose::STANDARD.decode(&self.certificate_base64).unwrap_or_default()
     }
+}
+
+/// The RSA public key of a certificate given as base64 DER (whitespace allowed), as metadata and
+/// `ds:X509Certificate` carry it; `Err` says why it is not one.
+pub fn certificate_public_key(certificate_base64: &str) -> Result<RsaPublicKey, String> {
+    use rsa::pkcs8::DecodePublicKey;
+    use x509_cert::der::{Decode, Encode};
+    let compact: String = certificate_base64.chars().filter(|c| !c.is_whitespace()).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(compact).map_err(|e| format!("not base64: {e}"))?;
+    let certificate = x509_cert::Certificate::from_der(&der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    let spki = certificate.tbs_certificate.subject_public_key_info.to_der().map_err(|e| e.to_string())?;
+    RsaPublicKey::from_public_key_der(&spki).map_err(|e| format!("not an RSA key: {e}"))
+}
+
+/// The base64 DER of the first certificate in `pem`, on one line, as `ds:X509Certificate` and
+/// metadata carry it.
+pub fn pem_certificate_base64(pem: &str) -> Option<String> {
+    pem_body(pem, "CERTIFICATE")
 }
 
 /// The base64 body of the first PEM block with this label, joined on one line.

@@ -4,4 +4,4 @@ mod generate;
 mod keyset;
 
 pub use generate::{generate_all, KeySetSpec, STANDARD_KEY_SETS};
-pub use keyset::{KeyError, KeySet, KeyStore};
+pub use keyset::{certificate_public_key, pem_certificate_base64, KeyError, KeySet, KeyStore};

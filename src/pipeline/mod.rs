@@ -1,26 +1,28 @@
 //! The pipeline's generating half, one module per stage: [`build`] (the model and the scenario's
-//! semantic edits), [`sign`] (assertions, then the Response; encryption will sit between the two),
+//! semantic edits), [`sign`] (assertions, then the Response, with [`encrypt`] between the two),
 //! [`tamper`] (edits to the signed XML) and [`encode`] (the binding and its broken variants).
 //! [`generate`] runs them, one call per response.
 
 mod build;
 mod edit;
 mod encode;
+mod encrypt;
 mod metadata;
 mod sign;
 mod tamper;
 
 pub use edit::PathEditError;
 pub use encode::{encode_field, encode_message, EncodedMessage};
+pub use encrypt::EncryptError;
 pub use metadata::scenario_metadata;
 pub use sign::{sign, sign_assertions, sign_response, AssertionsSigned, SignedResponse};
 pub use tamper::{apply_tamper, TamperError, EVIL_NAME_ID};
 
 use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
-use crate::keys::{KeyError, KeyStore};
+use crate::keys::{certificate_public_key, KeyError, KeyStore};
 use crate::saml::{IdpSettings, SpTarget, User};
-use crate::scenario::{DeliveryChoices, Endpoint, Scenario, SignParts};
+use crate::scenario::{DeliveryChoices, EncryptChoices, Endpoint, Scenario, SignParts};
 
 /// Everything a response depends on besides the scenario.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,13 @@ pub struct GenerateOptions {
     pub relay_state: Option<String>,
     /// Overrides the scenario's choice of what to sign.
     pub sign_parts: Option<SignParts>,
+    /// The SP's encryption certificate (base64 DER), from its metadata's `KeyDescriptor
+    /// use="encryption"` (or one without `use`) or `--sp-encryption-cert`: what `[encrypt]`
+    /// encrypts to unless it names a key set.
+    pub sp_encryption_cert: Option<String>,
+    /// Encrypt the assertions of every scenario, those without an `[encrypt]` table with its
+    /// defaults (`--encrypt`, or an SP whose metadata has an encryption key).
+    pub encrypt: bool,
 }
 
 /// Why a response could not be generated.
@@ -67,6 +76,14 @@ pub enum GenerateError {
         scenario: String,
         /// What was missing.
         source: PathEditError,
+    },
+    /// Encryption failed.
+    #[error("scenario '{scenario}': {source}")]
+    Encrypt {
+        /// The scenario.
+        scenario: String,
+        /// What went wrong.
+        source: EncryptError,
     },
     /// A tamper edit found nothing to edit.
     #[error("scenario '{scenario}': {source}")]
@@ -157,8 +174,6 @@ fn run_stages(
     let (response, root) = build::build(file, options, kind, clock, ids)
         .map_err(|source| GenerateError::Build { scenario: scenario.id.clone(), source })?;
 
-    let key =
-        keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
     let sign_options = SignOptions {
         signature: file.sign.algorithm,
         digest: file.sign.digest,
@@ -167,7 +182,23 @@ fn run_stages(
     };
     let parts = options.sign_parts.unwrap_or(file.sign.parts);
     let signing_failed = |source| GenerateError::Sign { scenario: scenario.id.clone(), source };
-    let assertions = sign_assertions(root, parts, key, &sign_options).map_err(signing_failed)?;
+    let choices =
+        file.encrypt.clone().or_else(|| (options.encrypt && kind == MessageKind::Login).then(EncryptChoices::default));
+    let encryption = match &choices {
+        Some(choices) => Some(encrypt::Encryption { choices, recipient: recipient(scenario, choices, options, keys)? }),
+        None => None,
+    };
+    let encrypting_failed = |source| GenerateError::Encrypt { scenario: scenario.id.clone(), source };
+    let mut root = root;
+    if let Some(encryption) = &encryption {
+        encrypt::encrypt_inner(&mut root, encryption, ids).map_err(encrypting_failed)?;
+    }
+    let key =
+        keys.load(&file.sign.key).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
+    let mut assertions = sign_assertions(root, parts, key, &sign_options).map_err(signing_failed)?;
+    if let Some(encryption) = &encryption {
+        assertions = encrypt::encrypt_assertions(assertions, encryption, ids).map_err(encrypting_failed)?;
+    }
     let signed = sign_response(assertions, parts, key, &sign_options).map_err(signing_failed)?;
     let xml = apply_tamper(signed, &file.tamper)
         .map_err(|source| GenerateError::Tamper { scenario: scenario.id.clone(), source })?;
@@ -182,4 +213,24 @@ fn run_stages(
         xml,
         message,
     })
+}
+
+/// The key `choices` encrypt to: the named key set's certificate, else the SP's.
+fn recipient(
+    scenario: &Scenario,
+    choices: &EncryptChoices,
+    options: &GenerateOptions,
+    keys: &mut KeyStore,
+) -> Result<rsa::RsaPublicKey, GenerateError> {
+    let failed = |source| GenerateError::Encrypt { scenario: scenario.id.clone(), source };
+    let (origin, certificate) = match &choices.key {
+        Some(name) => {
+            let set = keys.load(name).map_err(|source| GenerateError::Key { scenario: scenario.id.clone(), source })?;
+            (format!("key set '{name}'"), set.certificate_base64.clone())
+        }
+        None => {
+            ("SP's encryption".to_owned(), options.sp_encryption_cert.clone().ok_or(failed(EncryptError::NoRecipient))?)
+        }
+    };
+    certificate_public_key(&certificate).map_err(|message| failed(EncryptError::BadCertificate { origin, message }))
 }

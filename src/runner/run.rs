@@ -112,6 +112,18 @@ start; point the SP's IdP SLO URL at `mockidp serve` (/s/{}/slo), or generate it
     })
 }
 
+/// Why a scenario with an `[encrypt]` table is not run: it is for an SP that takes encrypted
+/// assertions, and `mockidp run` has no SP encryption certificate to encrypt to yet.
+fn needs_encryption(scenario: &Scenario) -> Option<String> {
+    scenario.file.encrypt.is_some().then(|| {
+        format!(
+            "an encrypted-assertion scenario: needs the SP's encryption certificate, which `mockidp run` does not take yet; \
+generate it with `mockidp scenario {} --sp-encryption-cert SP_CERT.pem`",
+            scenario.id
+        )
+    })
+}
+
 /// How many scenarios in a row may find the SP unreachable (or silent past the timeout) before
 /// the run gives up on the rest: a hung SP costs `GIVE_UP_AFTER × timeout`, not
 /// `scenarios × timeout / jobs`.
@@ -179,7 +191,8 @@ pub fn run_one(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore) -> 
         .skip_reason(&scenario.id)
         .map(str::to_owned)
         .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) })
-        .or_else(|| needs_logout(scenario));
+        .or_else(|| needs_logout(scenario))
+        .or_else(|| needs_encryption(scenario));
     let mut outcome = match skip {
         Some(reason) => Outcome::without_answer(scenario, expected_codes, Verdict::Skipped, reason),
         None => deliver_and_judge(config, scenario, keys, expected_codes),
@@ -239,6 +252,7 @@ fn login_and_deliver(
         in_response_to,
         relay_state,
         sign_parts: None,
+        ..GenerateOptions::default()
     };
     let generated = generate(scenario, &options, keys, &config.time_and_ids.clock(), ids).map_err(|e| {
         (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone())

@@ -35,7 +35,7 @@ failure_classes! {
     CertExpired = "cert-expired": "The IdP signing certificate has expired.",
     CertNotYetValid = "cert-not-yet-valid": "The IdP signing certificate is not valid yet.",
     CertMissing = "cert-missing": "No certificate in the response, and none the SP could use.",
-    WeakAlgorithm = "weak-algorithm": "A legacy algorithm (SHA-1, a short RSA key) the SP should refuse.",
+    WeakAlgorithm = "weak-algorithm": "A legacy algorithm (SHA-1, a short RSA key, RSA-1_5 key transport) the SP should refuse.",
     SignatureWrapping = "signature-wrapping": "The signed element is not the one the SP processes (XSW).",
     AssertionNotYetValid = "assertion-not-yet-valid": "Conditions NotBefore is in the future.",
     AssertionExpired = "assertion-expired": "Conditions NotOnOrAfter is in the past.",
@@ -86,6 +86,10 @@ failure_classes! {
     ConditionsInvalid = "conditions-invalid": "A Conditions validity bound is empty, not a dateTime, or missing where the SP requires it.",
     AuthnStatementInvalid = "authn-statement-invalid": "No AuthnStatement, or one without its AuthnContext.",
     AuthnContextInvalid = "authn-context-invalid": "The AuthnContextClassRef is empty or names a context the SP does not accept.",
+    AssertionNotEncrypted = "assertion-not-encrypted": "The SP requires encrypted assertions, and the assertion is plain.",
+    DecryptionFailed = "decryption-failed": "An encrypted element does not decrypt with the SP's key: another recipient's key, a corrupted CipherValue, a GCM tag that fails.",
+    EncryptionAlgorithmUnsupported = "encryption-algorithm-unsupported": "An EncryptedKey or EncryptedData names an algorithm the SP does not know or allow.",
+    EncryptedContentInvalid = "encrypted-content-invalid": "What decrypts is not the element its wrapper stands for (an EncryptedAssertion without an Assertion).",
 }
 
 impl std::fmt::Display for FailureClass {

@@ -11,6 +11,7 @@ use super::class::FailureClass;
 use super::offset::Offset;
 use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
 use crate::xml::XmlPath;
+use crate::xmlenc::{DataAlgorithm, KeyTransport};
 
 /// A scenario as written in its file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,11 @@ pub struct ScenarioFile {
     /// Stage 2: signing choices.
     #[serde(default)]
     pub sign: SignChoices,
+    /// Between the two signing steps: XML Encryption. A scenario with this table is for an SP that
+    /// takes encrypted assertions (it is generated for the SP's encryption certificate, and the
+    /// test SPs are run with their decryption key); without it, only `--encrypt` encrypts.
+    #[serde(default)]
+    pub encrypt: Option<EncryptChoices>,
     /// Stage 3: edits to the signed document.
     #[serde(default)]
     pub tamper: TamperEdits,
@@ -316,6 +322,62 @@ impl Default for SignChoices {
             algorithm: SignatureAlgorithm::RsaSha256,
             digest: DigestAlgorithm::Sha256,
             key_info: true,
+        }
+    }
+}
+
+/// Encryption choices (`[encrypt]`): what is encrypted, how, to whose key, and the defects of
+/// the encrypted form. The assertion is signed first, then encrypted into
+/// `saml:EncryptedAssertion` (saml-core 2.3.4), then the Response is signed around it; the NameID
+/// and the attributes, when asked for, are encrypted before the assertion is signed (2.2.4, 2.7.3.2).
+/// The defects are made before the Response is signed, so its signature stays valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct EncryptChoices {
+    /// Encrypt the assertions (default true); `false` sends them plain to an SP that asks for
+    /// encryption.
+    pub assertion: bool,
+    /// Encrypt the NameID into `saml:EncryptedID`.
+    pub name_id: bool,
+    /// Encrypt each attribute into `saml:EncryptedAttribute`.
+    pub attributes: bool,
+    /// The data algorithm: `aes128-gcm`, `aes256-gcm` (default), `aes128-cbc`, `aes256-cbc`.
+    pub data: DataAlgorithm,
+    /// The key transport: `rsa-oaep-mgf1p` (default), `rsa-oaep` (SHA-256, MGF1-SHA-256), `rsa-1_5`.
+    pub key_transport: KeyTransport,
+    /// Encrypt to this key set's certificate instead of the SP's: a key the SP does not have.
+    pub key: Option<String>,
+    /// Encrypt only the first assertion; the others stay plain.
+    pub first_only: bool,
+    /// Rename the assertion to this before encrypting it: what decrypts is not an Assertion.
+    pub content_element: Option<String>,
+    /// Signature wrapping inside the ciphertext: what decrypts is an evil, unsigned assertion
+    /// (NameID admin) that carries the signed one in its `saml:Advice`.
+    pub wrap_in_advice: bool,
+    /// Flip bits in the middle of each EncryptedData's CipherValue (with CBC: garbled plaintext).
+    pub corrupt_cipher_value: bool,
+    /// Flip bits in the GCM tag, the CipherValue's last 16 bytes (needs a GCM `data`).
+    pub corrupt_tag: bool,
+    /// Write this URI as the EncryptedKey's algorithm; the key is still wrapped as
+    /// `key-transport` says.
+    pub key_transport_uri: Option<String>,
+}
+
+impl Default for EncryptChoices {
+    fn default() -> Self {
+        EncryptChoices {
+            assertion: true,
+            name_id: false,
+            attributes: false,
+            data: DataAlgorithm::default(),
+            key_transport: KeyTransport::default(),
+            key: None,
+            first_only: false,
+            content_element: None,
+            wrap_in_advice: false,
+            corrupt_cipher_value: false,
+            corrupt_tag: false,
+            key_transport_uri: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::file::{Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
+use super::file::{EncryptChoices, Expectation, ExpectedOutcome, ScenarioFile, SignChoices};
 use crate::keys::KeyStore;
 use crate::toml_file::{from_toml, key_line, read_toml_dir, DirProblem, NOT_A_FILE};
 
@@ -59,6 +59,8 @@ impl Scenario {
                     sp_requirements: Vec::new(),
                     build: login.build.clone(),
                     sign: sign.clone(),
+                    // The same SP: encrypted for it when the scenario is, without the defects.
+                    encrypt: self.file.encrypt.as_ref().map(|_| EncryptChoices::default()),
                     tamper: Default::default(),
                     deliver: Default::default(),
                     metadata: self.file.metadata.clone(),

@@ -3,11 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
-use rsa::pkcs8::DecodePublicKey;
 use rsa::RsaPublicKey;
-use x509_cert::der::{Decode, Encode};
 
 use super::config::{ConfigError, SpEntry};
 
@@ -89,11 +85,7 @@ impl SpRegistry {
 
 /// The RSA public key of a base64 DER X.509 certificate.
 fn public_key(certificate_base64: &str) -> Result<RsaPublicKey, String> {
-    let compact: String = certificate_base64.chars().filter(|c| !c.is_whitespace()).collect();
-    let der = BASE64.decode(compact).map_err(|e| format!("not base64: {e}"))?;
-    let certificate = x509_cert::Certificate::from_der(&der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
-    let spki = certificate.tbs_certificate.subject_public_key_info.to_der().map_err(|e| e.to_string())?;
-    RsaPublicKey::from_public_key_der(&spki).map_err(|e| format!("not an RSA key: {e}"))
+    crate::keys::certificate_public_key(certificate_base64)
 }
 
 #[cfg(test)]

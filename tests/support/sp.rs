@@ -262,6 +262,18 @@ impl SpConfig {
     }
 }
 
+/// `config` for an SP that takes encrypted assertions: it decrypts with `key`'s private key
+/// (python3-saml `sp.privateKey`, node-saml `decryptionPvk`) and, where the library can, requires
+/// encryption (python3-saml `wantAssertionsEncrypted`).
+pub fn with_encryption(config: SpConfig, key: &mockidp::keys::KeySet) -> SpConfig {
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    let key_pem = key.private_key.to_pkcs8_pem(LineEnding::LF).expect("an RSA key encodes").to_string();
+    config
+        .set("sp_encryption_key_pem", Value::from(key_pem))
+        .set("sp_encryption_cert_pem", Value::from(key.certificate_pem.clone()))
+        .set("want_assertions_encrypted", Value::from(true))
+}
+
 /// A running SP app. Dropping it kills the process and removes its config.
 pub struct SpApp {
     pub kind: SpKind,

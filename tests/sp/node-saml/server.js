@@ -92,6 +92,10 @@ function samlOptions(cfg, port) {
   if (has("validate_in_response_to")) opts.validateInResponseTo = cfg.validate_in_response_to;
   if (has("accepted_clock_skew_ms")) opts.acceptedClockSkewMs = Number(cfg.accepted_clock_skew_ms);
   if (has("max_assertion_age_ms")) opts.maxAssertionAgeMs = Number(cfg.max_assertion_age_ms);
+  // The SP's key pair: node-saml decrypts EncryptedAssertion/EncryptedID with decryptionPvk (it has
+  // no option to require encryption; want_assertions_encrypted is python3-saml's).
+  if (has("sp_encryption_key_pem")) opts.decryptionPvk = cfg.sp_encryption_key_pem;
+  if (has("sp_encryption_cert_pem")) opts.decryptionCert = cfg.sp_encryption_cert_pem;
   // Escape hatch: raw node-saml options merged last.
   Object.assign(opts, cfg.extra_options || {});
   return opts;

@@ -146,10 +146,16 @@ def build_settings(cfg, port):
             cfg.get("reject_unsolicited_with_in_response_to", False)
         ),
     }
+    if cfg.get("want_assertions_encrypted"):
+        security["wantAssertionsEncrypted"] = True
     if "want_attribute_statement" in cfg:
         security["wantAttributeStatement"] = bool(cfg["want_attribute_statement"])
     # Escape hatch: raw python3-saml security settings merged last.
     security.update(cfg.get("security") or {})
+    sp_keys = {}
+    if cfg.get("sp_encryption_key_pem"):
+        # The SP's key pair: python3-saml decrypts EncryptedAssertion/EncryptedID with sp.privateKey.
+        sp_keys = {"privateKey": cfg["sp_encryption_key_pem"], "x509cert": cfg.get("sp_encryption_cert_pem") or ""}
     return {
         "strict": bool(cfg.get("strict", True)),
         "debug": False,
@@ -163,6 +169,7 @@ def build_settings(cfg, port):
                 "url": base + "/slo",
                 "binding": OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
             },
+            **sp_keys,
         },
         "idp": {
             "entityId": cfg.get("idp_entity_id") or "https://idp.mockidp.test/metadata",
