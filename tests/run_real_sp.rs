@@ -261,3 +261,32 @@ fn scenario_metadata_scenarios_run_when_the_sp_loads_them() {
     assert_eq!(ran.status.code(), Some(0), "{out}");
     assert!(out.lines().any(|l| l.starts_with("expired-cert") && l.contains(" pass ") && l.contains("200")), "{out}");
 }
+
+#[test]
+fn encryption_scenarios_run_when_the_sp_encryption_certificate_is_given() {
+    let kind = SpKind::Python3Saml;
+    kind.available().unwrap();
+    let mut keys = mockidp::keys::KeyStore::new(None);
+    let key = keys.load("sp-encryption").unwrap();
+    let app =
+        SpApp::start(kind, support::sp::with_encryption(SpConfig::new(default_cert()).with_profile_config(kind), key));
+    let (acs, login) = (app.acs_url(), format!("{}/login", app.base_url));
+    let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/sp-encryption/cert.pem");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mockidp"))
+            .args(["run", "--profile", "python3-saml", "--acs-url", &acs, "--login-url", &login, "--no-snapshots"])
+            .args(["--scenario", "encrypted-*", "--scenario", "encryption-*"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let skipped = run(&[]);
+    let out = text(&skipped.stdout);
+    assert_eq!(skipped.status.code(), Some(0), "{out}");
+    assert!(out.contains("skipped") && out.contains("--sp-encryption-cert"), "{out}");
+    let ran = run(&["--sp-encryption-cert", cert]);
+    let out = text(&ran.stdout);
+    assert_eq!(ran.status.code(), Some(0), "{out}{}", text(&ran.stderr));
+    assert!(!out.contains(" skipped "), "every encryption scenario ran:\n{out}");
+    assert!(out.lines().any(|l| l.starts_with("encrypted-to-unknown-key") && l.contains(" pass ")), "{out}");
+}

@@ -649,3 +649,34 @@ fn with_now_and_seed_the_server_answers_byte_identically() {
     assert_ne!(saml_response(&unseeded[0]), one);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_sp_whose_metadata_asks_for_encryption_gets_encrypted_assertions() {
+    // The SP must know the IdP's SSO URL before the IdP can read the SP's metadata: pick the port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut keys = mockidp::keys::KeyStore::new(None);
+    let key = keys.load("sp-encryption").unwrap();
+    for kind in SpKind::ALL {
+        sp_available(kind);
+        let config = SpConfig::new(default_cert()).idp_sso_url(format!("http://127.0.0.1:{port}/sso"));
+        let app = SpApp::start(kind, support::sp::with_encryption(config, key));
+        let metadata = app.metadata();
+        assert!(metadata.contains("use=\"encryption\""), "{kind} asks for encryption: {metadata}");
+        let dir = std::env::temp_dir().join(format!("mockidp-serve-encrypt-{}-{}", kind.library(), std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("sp.xml");
+        std::fs::write(&path, &metadata).unwrap();
+        let server = Server::start_at(port, &["--sp-metadata", path.to_str().unwrap()]);
+        let login = app.login();
+        let idp = server.get_url(&login.location);
+        assert_eq!(idp.status, 200, "{}", idp.body);
+        let (_, fields) = parse_form(&idp.body);
+        let response = fields.iter().find(|(k, _)| k == "SAMLResponse").map(|(_, v)| v.clone()).unwrap();
+        let xml = String::from_utf8(BASE64.decode(&response).unwrap()).unwrap();
+        assert!(xml.contains("EncryptedAssertion") && !xml.contains("<saml:Assertion"), "{xml}");
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let answer = app.post_acs_fields(&fields, login.cookie.as_deref());
+        assert!(answer.accepted(), "{kind}: {answer}");
+        drop(server);
+    }
+}

@@ -89,3 +89,13 @@ pub(crate) fn sign_parts_parser() -> impl TypedValueParser<Value = SignParts> {
     PossibleValuesParser::new(SignParts::ALL.map(SignParts::name))
         .map(|name| name.parse::<SignParts>().expect("a possible value parses"))
 }
+
+/// The certificate (base64 DER) in the PEM file `path` given with `flag`; it must hold an RSA key.
+pub(crate) fn certificate_file(flag: &str, path: &std::path::Path) -> anyhow::Result<String> {
+    let pem = std::fs::read_to_string(path).with_context(|| format!("{flag} {}", path.display()))?;
+    let body = mockidp::keys::pem_certificate_base64(&pem)
+        .with_context(|| format!("{flag} {}: no PEM CERTIFICATE block", path.display()))?;
+    mockidp::keys::certificate_public_key(&body)
+        .map_err(|message| anyhow::anyhow!("{flag} {}: {message}", path.display()))?;
+    Ok(body)
+}

@@ -13,7 +13,7 @@ use mockidp::runner::{run, RunConfig, SnapshotConfig, SnapshotMode};
 use mockidp::saml::IdpSettings;
 use mockidp::scenario::{Scenario, ScenarioSet};
 
-use super::common::{user, TimeArgs};
+use super::common::{certificate_file, user, TimeArgs};
 
 /// Flags of `mockidp run`.
 #[derive(Debug, Args)]
@@ -71,6 +71,10 @@ pub(crate) struct RunArgs {
     /// as in the other commands, works too).
     #[arg(long, visible_alias = "scenarios")]
     scenarios_dir: Option<PathBuf>,
+    /// The SP's encryption certificate (PEM), for an SP that decrypts assertions: the encryption
+    /// scenarios encrypt to it (without it they are skipped).
+    #[arg(long, value_name = "PEM")]
+    sp_encryption_cert: Option<PathBuf>,
     /// A directory of extra key sets (NAME/key.pem + NAME/cert.pem).
     #[arg(long)]
     keys: Option<PathBuf>,
@@ -151,6 +155,10 @@ impl RunArgs {
             snapshots: (!self.no_snapshots)
                 .then_some(SnapshotConfig { dir: self.snapshots, mode: SnapshotMode::from_env(self.accept) }),
             time_and_ids,
+            sp_encryption_cert: match &self.sp_encryption_cert {
+                Some(path) => Some(certificate_file("--sp-encryption-cert", path)?),
+                None => None,
+            },
         };
         Ok((config, reports))
     }

@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use mockidp::pipeline::{generate, GenerateOptions};
 use mockidp::saml::{auto_post_form, SpMetadata, SpTarget};
 use mockidp::scenario::{ScenarioSet, SignParts};
 
-use super::common::{sign_parts_parser, user, IdpArgs, SourceArgs, TimeArgs};
+use super::common::{certificate_file, sign_parts_parser, user, IdpArgs, SourceArgs, TimeArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
@@ -104,13 +104,7 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
     let metadata = args.sp_metadata.as_deref().map(SpMetadata::from_file).transpose()?;
     let mut sp = metadata.as_ref().map_or_else(SpTarget::default, |m| m.target.clone());
     let sp_encryption_cert = match &args.sp_encryption_cert {
-        Some(path) => {
-            let pem =
-                std::fs::read_to_string(path).with_context(|| format!("--sp-encryption-cert {}", path.display()))?;
-            let body = mockidp::keys::pem_certificate_base64(&pem)
-                .with_context(|| format!("--sp-encryption-cert {}: no PEM CERTIFICATE block", path.display()))?;
-            Some(body)
-        }
+        Some(path) => Some(certificate_file("--sp-encryption-cert", path)?),
         None => metadata.as_ref().and_then(|m| m.encryption_certificates.first().cloned()),
     };
     if let Some(entity_id) = args.sp_entity_id {

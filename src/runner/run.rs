@@ -50,6 +50,9 @@ pub struct RunConfig {
     /// The clock and ID seed of every response (`--now`, `--seed`); each scenario gets its own ID
     /// stream, so a seeded run sends the same bytes whatever `jobs` is.
     pub time_and_ids: TimeAndIds,
+    /// The SP's encryption certificate (base64 DER): scenarios with an `[encrypt]` table encrypt
+    /// to it. Without it they are skipped.
+    pub sp_encryption_cert: Option<String>,
 }
 
 /// A whole run's outcomes, in scenario order.
@@ -113,14 +116,12 @@ start; point the SP's IdP SLO URL at `mockidp serve` (/s/{}/slo), or generate it
 }
 
 /// Why a scenario with an `[encrypt]` table is not run: it is for an SP that takes encrypted
-/// assertions, and `mockidp run` has no SP encryption certificate to encrypt to yet.
-fn needs_encryption(scenario: &Scenario) -> Option<String> {
-    scenario.file.encrypt.is_some().then(|| {
-        format!(
-            "an encrypted-assertion scenario: needs the SP's encryption certificate, which `mockidp run` does not take yet; \
-generate it with `mockidp scenario {} --sp-encryption-cert SP_CERT.pem`",
-            scenario.id
-        )
+/// assertions, and the run was given no SP encryption certificate to encrypt to.
+fn needs_encryption(config: &RunConfig, scenario: &Scenario) -> Option<String> {
+    (scenario.file.encrypt.is_some() && config.sp_encryption_cert.is_none()).then(|| {
+        "an encrypted-assertion scenario: needs the SP's encryption certificate (hint: --sp-encryption-cert \
+SP_CERT.pem, for an SP that decrypts assertions)"
+            .to_owned()
     })
 }
 
@@ -192,7 +193,7 @@ pub fn run_one(config: &RunConfig, scenario: &Scenario, keys: &mut KeyStore) -> 
         .map(str::to_owned)
         .or_else(|| if config.sp_uses_scenario_metadata { None } else { needs_other_metadata(scenario) })
         .or_else(|| needs_logout(scenario))
-        .or_else(|| needs_encryption(scenario));
+        .or_else(|| needs_encryption(config, scenario));
     let mut outcome = match skip {
         Some(reason) => Outcome::without_answer(scenario, expected_codes, Verdict::Skipped, reason),
         None => deliver_and_judge(config, scenario, keys, expected_codes),
@@ -252,6 +253,7 @@ fn login_and_deliver(
         in_response_to,
         relay_state,
         sign_parts: None,
+        sp_encryption_cert: config.sp_encryption_cert.clone(),
         ..GenerateOptions::default()
     };
     let generated = generate(scenario, &options, keys, &config.time_and_ids.clock(), ids).map_err(|e| {

@@ -101,8 +101,14 @@ pub struct SpMetadata {
     pub acs_endpoints: Vec<(String, String)>,
     /// The SP's signing certificates (base64 DER).
     pub signing_certificates: Vec<String>,
-    /// The SP's encryption certificates (base64 DER).
+    /// The SP's encryption certificates (base64 DER): `KeyDescriptor use="encryption"`, or one
+    /// without `use` (for both).
     pub encryption_certificates: Vec<String>,
+    /// Whether a KeyDescriptor says `use="encryption"` outright: the SP asks for encrypted
+    /// assertions (python3-saml and node-saml publish one only when they want them).
+    pub asks_for_encryption: bool,
+    /// The SingleLogoutService to send LogoutResponses to: the HTTP-POST one, else the first.
+    pub slo_url: Option<String>,
     /// `AuthnRequestsSigned`.
     pub authn_requests_signed: bool,
     /// `WantAssertionsSigned`.
@@ -158,8 +164,21 @@ impl SpMetadata {
                 .map(|c| c.text_content().chars().filter(|c| !c.is_whitespace()).collect())
                 .collect()
         };
+        let asks_for_encryption = descriptor
+            .child_elements()
+            .any(|k| k.local_name() == "KeyDescriptor" && k.get_attr("use") == Some("encryption"));
+        let services: Vec<_> =
+            descriptor.child_elements().filter(|e| e.local_name() == "SingleLogoutService").collect();
+        let slo_url = services
+            .iter()
+            .find(|e| e.get_attr("Binding") == Some(BINDING_POST))
+            .or(services.first())
+            .and_then(|e| e.get_attr("Location"))
+            .map(str::to_owned);
         Ok(SpMetadata {
             target: SpTarget { entity_id, acs_url },
+            asks_for_encryption,
+            slo_url,
             acs_endpoints: endpoints.iter().map(|(_, _, b, l)| (b.clone(), l.clone())).collect(),
             signing_certificates: certificates("signing"),
             encryption_certificates: certificates("encryption"),

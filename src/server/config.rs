@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::clock::TimeAndIds;
+use crate::keys::pem_certificate_base64;
 use crate::saml::{MetadataError, SpMetadata};
 
 /// Everything `serve` needs, validated.
@@ -65,6 +66,10 @@ pub struct SpEntry {
     pub authn_requests_signed: bool,
     /// The SP's SingleLogoutService (where LogoutResponses go).
     pub slo_url: Option<String>,
+    /// The SP's encryption certificate (base64 DER).
+    pub encryption_certificate: Option<String>,
+    /// Whether its logins get encrypted assertions.
+    pub encrypt: bool,
 }
 
 impl SpEntry {
@@ -81,27 +86,15 @@ impl SpEntry {
             acs_urls,
             signing_certificates: metadata.signing_certificates.clone(),
             authn_requests_signed: metadata.authn_requests_signed,
-            slo_url: None,
+            slo_url: metadata.slo_url.clone(),
+            encryption_certificate: metadata.encryption_certificates.first().cloned(),
+            encrypt: metadata.asks_for_encryption,
         }
     }
 
-    /// The entry for an SP metadata file, with its SingleLogoutService (HTTP-POST preferred).
+    /// The entry for an SP metadata file.
     pub fn from_metadata_file(path: &Path) -> Result<Self, ConfigError> {
-        let mut entry = SpEntry::from_metadata(&SpMetadata::from_file(path)?);
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
-        if let Ok(root) = crate::xml::parse(&text) {
-            if let Some(descriptor) = root.descendant("SPSSODescriptor") {
-                let services: Vec<_> =
-                    descriptor.child_elements().filter(|e| e.local_name() == "SingleLogoutService").collect();
-                entry.slo_url = services
-                    .iter()
-                    .find(|e| e.get_attr("Binding") == Some(crate::saml::names::BINDING_POST))
-                    .or(services.first())
-                    .and_then(|e| e.get_attr("Location"))
-                    .map(str::to_owned);
-            }
-        }
-        Ok(entry)
+        Ok(SpEntry::from_metadata(&SpMetadata::from_file(path)?))
     }
 }
 
@@ -156,6 +149,7 @@ pub enum ConfigError {
 /// signing-certs = ["sp-signing.pem"]
 /// authn-requests-signed = true
 /// slo-url = "https://app.example/saml/slo"
+/// encryption-cert = "sp-encryption.pem"  # logins get encrypted assertions
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -189,6 +183,11 @@ pub struct SpFileEntry {
     pub authn_requests_signed: Option<bool>,
     /// The SP's SingleLogoutService URL.
     pub slo_url: Option<String>,
+    /// A PEM file of the SP's encryption certificate: its logins get encrypted assertions.
+    pub encryption_cert: Option<PathBuf>,
+    /// Encrypt assertions (default: when there is an encryption certificate that the metadata
+    /// gives with `use="encryption"`, or `encryption-cert`).
+    pub encrypt_assertions: Option<bool>,
 }
 
 impl ConfigFile {
@@ -220,6 +219,8 @@ impl ConfigFile {
                     signing_certificates: Vec::new(),
                     authn_requests_signed: false,
                     slo_url: None,
+                    encryption_certificate: None,
+                    encrypt: false,
                 },
             };
             if let Some(entity_id) = &sp.entity_id {
@@ -228,13 +229,25 @@ impl ConfigFile {
             if !sp.acs_urls.is_empty() {
                 entry.acs_urls = sp.acs_urls.clone();
             }
-            for file in &sp.signing_certs {
+            let read_certificate = |file: &Path| {
                 let file = base.join(file);
                 let pem =
                     std::fs::read_to_string(&file).map_err(|source| ConfigError::Io { path: file.clone(), source })?;
-                let body = pem_certificate(&pem)
-                    .ok_or_else(|| invalid(format!("{} has no PEM CERTIFICATE block", file.display())))?;
-                entry.signing_certificates.push(body);
+                pem_certificate_base64(&pem)
+                    .ok_or_else(|| invalid(format!("{} has no PEM CERTIFICATE block", file.display())))
+            };
+            for file in &sp.signing_certs {
+                entry.signing_certificates.push(read_certificate(file)?);
+            }
+            if let Some(file) = &sp.encryption_cert {
+                entry.encryption_certificate = Some(read_certificate(file)?);
+                entry.encrypt = true;
+            }
+            if let Some(encrypt) = sp.encrypt_assertions {
+                if encrypt && entry.encryption_certificate.is_none() {
+                    return Err(invalid("encrypt-assertions = true needs an encryption certificate (hint: encryption-cert = \"sp.pem\")".into()));
+                }
+                entry.encrypt = encrypt;
             }
             if sp.slo_url.is_some() {
                 entry.slo_url = sp.slo_url.clone();
@@ -246,12 +259,4 @@ impl ConfigFile {
         }
         Ok(entries)
     }
-}
-
-/// The base64 body of the first PEM CERTIFICATE block, on one line.
-fn pem_certificate(pem: &str) -> Option<String> {
-    let begin = "-----BEGIN CERTIFICATE-----";
-    let start = pem.find(begin)? + begin.len();
-    let stop = start + pem[start..].find("-----END CERTIFICATE-----")?;
-    Some(pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect())
 }

@@ -20,6 +20,8 @@ pub struct RegisteredSp {
     pub authn_requests_signed: bool,
     /// Where LogoutResponses go.
     pub slo_url: Option<String>,
+    /// The certificate (base64 DER) its assertions are encrypted to, when it asks for encryption.
+    pub encrypt_to: Option<String>,
 }
 
 /// All configured SPs, by entity ID.
@@ -47,6 +49,12 @@ impl SpRegistry {
                     message: format!("'{url}' is not an http or https URL, so no response could be delivered there"),
                 });
             }
+            if let Some(certificate) = &entry.encryption_certificate {
+                public_key(certificate).map_err(|message| ConfigError::Sp {
+                    entity_id: entry.entity_id.clone(),
+                    message: format!("encryption certificate: {message}"),
+                })?;
+            }
             if entry.acs_urls.is_empty() {
                 return Err(ConfigError::Sp {
                     entity_id: entry.entity_id.clone(),
@@ -61,6 +69,7 @@ impl SpRegistry {
                     signing_keys,
                     authn_requests_signed: entry.authn_requests_signed,
                     slo_url: entry.slo_url.clone(),
+                    encrypt_to: entry.encryption_certificate.clone().filter(|_| entry.encrypt),
                 },
             );
         }

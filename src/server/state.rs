@@ -110,7 +110,8 @@ impl Shared {
             in_response_to: request.in_response_to,
             relay_state: request.relay_state,
             sign_parts: None,
-            ..GenerateOptions::default()
+            encrypt: request.encrypt_to.is_some(),
+            sp_encryption_cert: request.encrypt_to,
         };
         let (clock, mut ids) = (self.clock(), self.ids());
         let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
@@ -141,6 +142,8 @@ pub(super) struct Respond {
     pub relay_state: Option<String>,
     /// A LogoutResponse to the SP's SLO URL (in `sp.acs_url`) instead of a login Response.
     pub logout: bool,
+    /// The SP's encryption certificate, when its assertions are encrypted.
+    pub encrypt_to: Option<String>,
 }
 
 /// Only `http` and `https` URLs are deliverable ([`is_http_url`]).

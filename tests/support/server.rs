@@ -17,8 +17,13 @@ pub struct Server {
 impl Server {
     /// Start `mockidp serve --port 0 ARGS` and wait for its `listening on` line.
     pub fn start(args: &[&str]) -> Server {
+        Server::start_at(0, args)
+    }
+
+    /// Start `mockidp serve --port PORT ARGS` (0: a free one) and wait for its `listening on` line.
+    pub fn start_at(port: u16, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mockidp"))
-            .args(["serve", "--port", "0"])
+            .args(["serve", "--port", &port.to_string()])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

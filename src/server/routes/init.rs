@@ -53,7 +53,7 @@ fn idp_initiated(
         .sp
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ServeError::BadRequest("IdP-initiated login needs ?sp=ENTITY_ID".into()))?;
-    let (_, acs_url) = shared.resolve_sp(
+    let (registered, acs_url) = shared.resolve_sp(
         &sp,
         query.acs.as_deref(),
         "the request has no acs (hint: add &acs=ACS_URL, or --sp-metadata)",
@@ -68,6 +68,7 @@ fn idp_initiated(
         in_response_to: None,
         relay_state,
         logout: false,
+        encrypt_to: registered.and_then(|known| known.encrypt_to.clone()),
     };
     let generated = shared.respond(keys, &choice.scenario, respond)?;
     let info = LogInfo::new()

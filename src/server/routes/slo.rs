@@ -71,6 +71,7 @@ fn logout(
         in_response_to: Some(request.id.clone()),
         relay_state: incoming.value("RelayState"),
         logout: true,
+        encrypt_to: None,
     };
     let generated = shared.respond(keys, &choice.scenario, respond)?;
     let mut info = LogInfo::new()

@@ -41,6 +41,8 @@ pub(in crate::server) struct Checked {
     pub relay_state: Option<String>,
     pub login_hint: Option<String>,
     pub signed: bool,
+    /// Where the SP's assertions are encrypted to, if it asks for that.
+    pub encrypt_to: Option<String>,
 }
 
 /// Decode and check the AuthnRequest: a known SP (unless open), an allowed ACS URL, and the
@@ -78,6 +80,7 @@ pub(in crate::server) fn check(shared: &Shared, incoming: &Incoming) -> Result<C
         relay_state: incoming.value("RelayState"),
         login_hint: incoming.login_hint.clone().or(request.subject_hint),
         signed,
+        encrypt_to: registered.and_then(|known| known.encrypt_to.clone()),
     })
 }
 
@@ -104,6 +107,7 @@ pub(in crate::server) fn login(
         in_response_to: Some(checked.request_id.clone()),
         relay_state: checked.relay_state.clone(),
         logout: false,
+        encrypt_to: checked.encrypt_to.clone(),
     };
     let generated = shared.respond(keys, &choice.scenario, respond)?;
     let mut info = LogInfo::new()
@@ -115,6 +119,9 @@ pub(in crate::server) fn login(
         .field("binding", incoming.binding.name());
     if checked.signed {
         info = info.note("signed");
+    }
+    if checked.encrypt_to.is_some() {
+        info = info.note("encrypted");
     }
     deliver(&generated, info.field("acs", &generated.acs_url))
 }

@@ -299,7 +299,8 @@ function main() {
       return send(res, 200, "ok\n", "text/plain; charset=utf-8");
     }
     if (req.method === "GET" && path === "/metadata") {
-      const xml = saml.generateServiceProviderMetadata(null, null);
+      // With a decryption key, the metadata says use="encryption" with its certificate.
+      const xml = saml.generateServiceProviderMetadata(cfg.sp_encryption_cert_pem || null, null);
       return send(res, 200, xml, "application/samlmetadata+xml");
     }
     if (req.method === "GET" && path === "/login") {
