@@ -321,9 +321,11 @@ fn redigest(
     Ok(())
 }
 
-/// The root again, for `second-root`: no signatures, a fresh ID, the attacker's NameID.
+/// The root again, for `second-root`: named `samlp:Response` (whatever the signed root is), no
+/// signatures, a fresh ID, the attacker's NameID.
 fn evil_second_root(root: &Element) -> Result<Element, TamperError> {
     let mut evil = root.clone();
+    evil.name = format!("{}:Response", root.prefix()).trim_start_matches(':').to_owned();
     let mut signatures = Vec::new();
     evil.walk(&mut |path, e| {
         if e.local_name() == "Signature" {

@@ -500,8 +500,9 @@ pub struct TamperEdits {
     pub second_signed_info: bool,
     /// Rename the root element (a message that is not a samlp:Response).
     pub root_element: Option<String>,
-    /// After the signed document, a second root element: a copy of the root with no signature,
-    /// a fresh ID and the attacker's NameID (XML 1.0 section 2.1: a document has exactly one root,
+    /// After the signed document, a second root element: a copy of the root named `Response`
+    /// (in the root's prefix, whatever the signed root is called), with no signature, a fresh ID
+    /// and the attacker's NameID (XML 1.0 section 2.1: a document has exactly one root,
     /// so the message is not well-formed).
     #[serde(default)]
     pub second_root: bool,
