@@ -55,6 +55,7 @@ pub fn markdown(set: &ScenarioSet) -> String {
     out.push_str(PATH_EDITS);
     out.push_str(&matrix(set));
     out.push_str(&classes());
+    out.push_str(&attacks(set));
     for s in set.iter() {
         out.push_str(&format!("\n## {}\n\n{}\n\n", s.id, s.file.summary));
         out.push_str(&format!("- expect: {}\n", expectation(s)));
@@ -110,6 +111,44 @@ defect does not apply.\n\n\
             out.push_str(&format!(" {} |", ids.unwrap_or_default()));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// The prefix of a tag naming a test SP version that falls for an attack (`accepted-by-samlify-2.9.1`).
+pub const ACCEPTED_BY: &str = "accepted-by-";
+
+/// The attack scenarios (tag `attack`), with the CVEs they are the form of (tags `cve-*`) and the
+/// test SP versions that fall for them (tags `accepted-by-*`), all from the scenario files.
+fn attacks(set: &ScenarioSet) -> String {
+    let mut out = String::from(
+        "\n## Attacks\n\nThe scenarios tagged `attack`: each is one known class of SAML signature or parser attack, \
+its evil identity always the NameID `admin@evil.example`. CVEs are the scenario's `cve-*` tags (the form of that \
+CVE); `valid-signature` means xmlsec1 verifies its signature (tests/xmlsec.rs holds every attack to that tag); \
+\"falls for it\" lists the test SP versions the scenario's `accepted-by-*` tags name, which the positive-control tests \
+hold to that (accepted as the attacker). python3-saml and node-saml must reject every attack (tests/scenarios_real_sp.rs; \
+their documented gaps are under \"Gaps in the real SP libraries\").\n\n\
+| attack | class | CVEs | valid signature | falls for it |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for s in set.iter().filter(|s| s.file.tags.iter().any(|t| t == "attack")) {
+        let tagged = |prefix: &str| -> String {
+            let list: Vec<String> = s
+                .file
+                .tags
+                .iter()
+                .filter_map(|t| t.strip_prefix(prefix))
+                .map(|rest| if prefix == "cve-" { format!("CVE-{rest}") } else { rest.to_owned() })
+                .collect();
+            list.join(", ")
+        };
+        let class = s.file.expect.class.map(|c| c.name().to_owned()).unwrap_or_default();
+        let valid = if s.file.tags.iter().any(|t| t == "valid-signature") { "yes" } else { "" };
+        out.push_str(&format!(
+            "| [`{0}`](#{0}) | {class} | {1} | {valid} | {2} |\n",
+            s.id,
+            tagged("cve-"),
+            tagged(ACCEPTED_BY)
+        ));
     }
     out
 }

@@ -2,6 +2,9 @@
 //! implementation: each signature in the document on its own, and a tampered copy refused. Also
 //! our own verifier agrees, and output is reproducible from `--now` and `--seed`.
 
+#[path = "support/fixed.rs"]
+mod fixed;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -117,4 +120,47 @@ fn fixed_now_and_seed_give_identical_bytes() {
     assert_ne!(other_seed, mockidp(&["scenario", "valid", "--now", NOW, "--seed", "42"]));
     // Without --now/--seed, IDs are fresh every time.
     assert_ne!(mockidp(&["scenario", "valid"]), mockidp(&["scenario", "valid"]));
+}
+
+/// Every attack scenario against xmlsec1, the reference verifier: those tagged `valid-signature`
+/// keep a signature it verifies (the signed element, found by its ID, digests and verifies as
+/// signed; that is what makes them an attack and not a broken signature), and the others it
+/// refuses, as their descriptions say (a duplicated ID, a copy where XML-DSig has no room for
+/// it, a changed digest). The Response's ID attribute is declared, and the assertion's unless
+/// only the Response is signed (as an SP that knows what it asked to be signed would; a copy of
+/// a signed Response carries a second assertion with the same ID).
+#[test]
+fn xmlsec1_verifies_exactly_the_attacks_that_keep_a_valid_signature() {
+    use mockidp::scenario::{ScenarioSet, SignParts};
+
+    let set = ScenarioSet::load(None).unwrap();
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    for scenario in set.iter().filter(|s| s.file.tags.iter().any(|t| t == "attack")) {
+        if scenario.file.sign.key != "default" || scenario.file.sign.parts == SignParts::None {
+            continue;
+        }
+        count += 1;
+        let generated = fixed::generate_fixed(scenario).unwrap();
+        let path = temp_file(&format!("attack-{}.xml", scenario.id), &generated.xml);
+        let mut id_attributes = vec!["--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response"];
+        if scenario.file.sign.parts != SignParts::Response {
+            id_attributes.extend(["--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"]);
+        }
+        let output = Command::new("xmlsec1")
+            .args(["--verify", "--pubkey-cert-pem", CERT])
+            .args(&id_attributes)
+            .args(["--node-xpath", "(//*[local-name()='Signature'])[1]"])
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("xmlsec1 cannot run ({e}) (hint: run .ci/install-deps)"));
+        let verified = output.status.success();
+        let meant = scenario.file.tags.iter().any(|t| t == "valid-signature");
+        if verified != meant {
+            let log = String::from_utf8_lossy(&output.stderr);
+            wrong.push(format!("{}: xmlsec1 verified = {verified}, tag valid-signature = {meant}\n{log}", scenario.id));
+        }
+    }
+    assert!(count >= 10, "only {count} attack scenarios signed by the default key");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -27,6 +27,10 @@ pub(crate) struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: ListFormat,
+    /// Only scenarios with this tag (`attack`, `xsw`, `cve-2025-47949`, ...); repeat it for
+    /// scenarios with every one of the tags.
+    #[arg(long)]
+    tag: Vec<String>,
     #[command(flatten)]
     sources: SourceArgs,
 }
@@ -65,7 +69,7 @@ pub(crate) enum KeysCommand {
 
 /// `mockidp list`.
 pub(crate) fn list(args: ListArgs, out: &mut impl Write) -> anyhow::Result<()> {
-    let set = args.sources.scenarios(&args.sources.keys()?)?;
+    let set = args.sources.scenarios(&args.sources.keys()?)?.with_tags(&args.tag);
     let text = match args.format {
         ListFormat::Table => mockidp::catalog::table(&set),
         ListFormat::Json => mockidp::catalog::json(&set),

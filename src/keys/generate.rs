@@ -18,6 +18,9 @@ pub struct KeySetSpec {
     pub name: &'static str,
     /// What scenarios use it for.
     pub purpose: &'static str,
+    /// The key set whose name the certificate's subject and issuer carry: itself, except for a
+    /// certificate that fakes another's distinguished name.
+    pub subject: &'static str,
     /// RSA modulus size in bits.
     pub bits: usize,
     /// Certificate validity: (year, month, day) of notBefore and notAfter.
@@ -31,6 +34,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "default",
         purpose: "the IdP's signing key; SPs trust it",
+        subject: "default",
         bits: 2048,
         not_before: (2025, 1, 1),
         not_after: (2050, 1, 1),
@@ -38,6 +42,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "expired",
         purpose: "certificate expired in 2021; SPs are told to trust it",
+        subject: "expired",
         bits: 2048,
         not_before: (2020, 1, 1),
         not_after: (2021, 1, 1),
@@ -45,6 +50,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "not-yet-valid",
         purpose: "certificate valid only from 2090; SPs are told to trust it",
+        subject: "not-yet-valid",
         bits: 2048,
         not_before: (2090, 1, 1),
         not_after: (2099, 1, 1),
@@ -52,6 +58,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "untrusted",
         purpose: "a key no SP is told about (wrong signing key)",
+        subject: "untrusted",
         bits: 2048,
         not_before: (2025, 1, 1),
         not_after: (2050, 1, 1),
@@ -59,6 +66,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "rotated",
         purpose: "a second valid key, for key-rotation and multi-certificate metadata",
+        subject: "rotated",
         bits: 2048,
         not_before: (2025, 1, 1),
         not_after: (2050, 1, 1),
@@ -66,6 +74,7 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "sp-encryption",
         purpose: "not the IdP's: the test SPs' encryption key (responses are encrypted to its certificate)",
+        subject: "sp-encryption",
         bits: 2048,
         not_before: (2025, 1, 1),
         not_after: (2050, 1, 1),
@@ -73,7 +82,16 @@ pub const STANDARD_KEY_SETS: &[KeySetSpec] = &[
     KeySetSpec {
         name: "weak-1024",
         purpose: "a 1024-bit RSA key, below what current SPs accept",
+        subject: "weak-1024",
         bits: 1024,
+        not_before: (2025, 1, 1),
+        not_after: (2050, 1, 1),
+    },
+    KeySetSpec {
+        name: "fake-default",
+        purpose: "certificate faking: another key, self-signed, with the default certificate's subject and issuer DN",
+        subject: "default",
+        bits: 2048,
         not_before: (2025, 1, 1),
         not_after: (2050, 1, 1),
     },
@@ -102,7 +120,7 @@ fn generate(spec: &KeySetSpec) -> anyhow::Result<(String, String)> {
 
     let mut params = CertificateParams::new(Vec::<String>::new())?;
     let mut name = DistinguishedName::new();
-    name.push(DnType::CommonName, format!("mockidp test key: {}", spec.name));
+    name.push(DnType::CommonName, format!("mockidp test key: {}", spec.subject));
     name.push(DnType::OrganizationName, "mockidp (public test key, never trust in production)");
     params.distinguished_name = name;
     let (y, m, d) = spec.not_before;

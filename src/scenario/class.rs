@@ -37,6 +37,8 @@ failure_classes! {
     CertMissing = "cert-missing": "No certificate in the response, and none the SP could use.",
     WeakAlgorithm = "weak-algorithm": "A legacy algorithm (SHA-1, a short RSA key, RSA-1_5 key transport) the SP should refuse.",
     SignatureWrapping = "signature-wrapping": "The signed element is not the one the SP processes (XSW).",
+    ReferenceInvalid = "reference-invalid": "A signature's Reference does not name, by its ID, the element the signature is in (saml-core 5.4.2): an empty URI, or another element's ID.",
+    TransformDisallowed = "transform-disallowed": "A Reference has transforms other than enveloped-signature and exclusive c14n (saml-core 5.4.4): XSLT, or more than two.",
     AssertionNotYetValid = "assertion-not-yet-valid": "Conditions NotBefore is in the future.",
     AssertionExpired = "assertion-expired": "Conditions NotOnOrAfter is in the past.",
     SubjectConfirmationExpired = "subject-confirmation-expired": "SubjectConfirmationData NotOnOrAfter is in the past.",

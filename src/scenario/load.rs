@@ -209,6 +209,17 @@ impl ScenarioSet {
         self.scenarios.values()
     }
 
+    /// Only the scenarios with every one of these tags (all of them for none).
+    pub fn with_tags(&self, tags: &[String]) -> ScenarioSet {
+        let scenarios = self
+            .scenarios
+            .iter()
+            .filter(|(_, s)| tags.iter().all(|tag| s.file.tags.contains(tag)))
+            .map(|(id, s)| (id.clone(), s.clone()))
+            .collect();
+        ScenarioSet { scenarios }
+    }
+
     /// How many there are.
     pub fn len(&self) -> usize {
         self.scenarios.len()
