@@ -128,6 +128,7 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         in_response_to: args.in_response_to,
         relay_state: args.relay_state,
         sign_parts: args.sign,
+        canaries: Default::default(),
     };
     let generated = generate(scenario, &options, &mut keys, &clock, &mut ids)?;
     let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -4,17 +4,19 @@
 //! [`generate`] runs them, one call per response.
 
 mod build;
+mod document;
 mod edit;
 mod encode;
 mod metadata;
 mod sign;
 mod tamper;
 
+pub use document::Canaries;
 pub use edit::PathEditError;
 pub use encode::{encode_field, encode_message, EncodedMessage};
 pub use metadata::scenario_metadata;
 pub use sign::{sign, sign_assertions, sign_response, AssertionsSigned, SignedResponse};
-pub use tamper::{apply_tamper, TamperError, EVIL_NAME_ID};
+pub use tamper::{apply_tamper, apply_tamper_with, TamperError, EVIL_NAME_ID};
 
 use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
@@ -38,6 +40,8 @@ pub struct GenerateOptions {
     pub relay_state: Option<String>,
     /// Overrides the scenario's choice of what to sign.
     pub sign_parts: Option<SignParts>,
+    /// What `{canary-url}` and `{canary-file}` in a scenario's `[tamper.document]` stand for.
+    pub canaries: Canaries,
 }
 
 /// Why a response could not be generated.
@@ -169,7 +173,7 @@ fn run_stages(
     let signing_failed = |source| GenerateError::Sign { scenario: scenario.id.clone(), source };
     let assertions = sign_assertions(root, parts, key, &sign_options).map_err(signing_failed)?;
     let signed = sign_response(assertions, parts, key, &sign_options).map_err(signing_failed)?;
-    let xml = apply_tamper(signed, &file.tamper)
+    let xml = apply_tamper_with(signed, &file.tamper, &options.canaries)
         .map_err(|source| GenerateError::Tamper { scenario: scenario.id.clone(), source })?;
     // A LogoutResponse goes by value, never as an artifact.
     let logout = kind == MessageKind::Logout;

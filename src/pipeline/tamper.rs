@@ -6,10 +6,11 @@
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 
+use super::document::{self, Canaries};
 use super::edit::{apply_path_edits, PathEditError, PathEdits};
 use super::sign::SignedResponse;
 use crate::scenario::{TamperEdits, Wrapping};
-use crate::xml::{to_document, to_document_without_declaration, Element, Node};
+use crate::xml::{to_document, to_document_without_declaration, Element, Node, PathMiss};
 
 /// The NameID an attacker puts in an evil assertion, recognisable in any SP's answer.
 pub const EVIL_NAME_ID: &str = "admin@example.com";
@@ -31,6 +32,27 @@ pub enum TamperError {
     /// A path edit selected nothing.
     #[error(transparent)]
     Path(#[from] PathEditError),
+    /// A `[tamper.document]` path selected nothing.
+    #[error("[tamper] document.{edit} \"{path}\": {miss}")]
+    DocumentPath {
+        /// The key in `[tamper.document]`.
+        edit: &'static str,
+        /// The path as written.
+        path: String,
+        /// How far the path got.
+        miss: Box<PathMiss>,
+    },
+    /// `[tamper.document] comment-after`: the element's text does not start with the prefix, or is
+    /// nothing more than it (so no value would be cut).
+    #[error("[tamper] document.comment-after \"{path}\" = {prefix:?}: is not a proper prefix of the element's text {text:?}{hint}", hint = " (hint: set the whole value with [build] name-id or attributes)")]
+    NotAPrefix {
+        /// The path as written.
+        path: String,
+        /// The prefix asked for.
+        prefix: String,
+        /// The element's text.
+        text: String,
+    },
     /// `truncate-to` would not cut anything.
     #[error("[tamper] truncate-to = {length}: the document is only {actual} bytes long, so nothing would be cut")]
     NothingToCut {
@@ -44,8 +66,17 @@ pub enum TamperError {
 const UNSIGNED_HINT: &str = " (hint: is the part signed? see [sign] parts and --sign)";
 const NO_ASSERTION_HINT: &str = " (hint: did [build] remove the assertion?)";
 
-/// The document text after the scenario's tampering.
+/// The document text after the scenario's tampering, with the default [`Canaries`].
 pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<String, TamperError> {
+    apply_tamper_with(signed, edits, &Canaries::default())
+}
+
+/// The document text after the scenario's tampering; `[tamper.document]` markup names `canaries`.
+pub fn apply_tamper_with(
+    signed: SignedResponse,
+    edits: &TamperEdits,
+    canaries: &Canaries,
+) -> Result<String, TamperError> {
     let mut root = signed.root;
     let remove: Vec<_> = edits.remove.iter().collect();
     apply_path_edits(&mut root, PathEdits { stage: "tamper", set: &edits.set, text: &edits.text, remove: &remove })?;
@@ -70,7 +101,9 @@ pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<Strin
     if let Some(name) = &edits.root_element {
         root.name = name.clone();
     }
-    let mut text = if edits.no_xml_declaration { to_document_without_declaration(&root) } else { to_document(&root) };
+    let marked = document::mark(&mut root, &edits.document, canaries)?;
+    let text = if edits.no_xml_declaration { to_document_without_declaration(&root) } else { to_document(&root) };
+    let mut text = document::write(text, &marked, &edits.document, canaries);
     if let Some(length) = edits.truncate_to {
         if length >= text.len() {
             return Err(TamperError::NothingToCut { length, actual: text.len() });

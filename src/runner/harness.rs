@@ -113,6 +113,7 @@ impl TestIdp {
             in_response_to: in_response_to.map(str::to_owned),
             relay_state: None,
             sign_parts: None,
+            canaries: Default::default(),
         };
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
         Ok(generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())?)

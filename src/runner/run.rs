@@ -239,6 +239,7 @@ fn login_and_deliver(
         in_response_to,
         relay_state,
         sign_parts: None,
+        canaries: Default::default(),
     };
     let generated = generate(scenario, &options, keys, &config.time_and_ids.clock(), ids).map_err(|e| {
         (HttpError::Unexpected(format!("cannot generate the response: {e}")), Vec::new(), login.clone())

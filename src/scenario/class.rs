@@ -86,6 +86,8 @@ failure_classes! {
     ConditionsInvalid = "conditions-invalid": "A Conditions validity bound is empty, not a dateTime, or missing where the SP requires it.",
     AuthnStatementInvalid = "authn-statement-invalid": "No AuthnStatement, or one without its AuthnContext.",
     AuthnContextInvalid = "authn-context-invalid": "The AuthnContextClassRef is empty or names a context the SP does not accept.",
+    CommentInjection = "comment-injection": "A comment splits a signed value (exclusive c14n drops comments, so the signature verifies): the SP must read the whole value, not the text before the comment, and so sees an identity or role that is not its user's.",
+    XmlEntity = "xml-entity": "The message has a DTD (external or internal entities, an entity inside a signed value): the SP must refuse it, never fetch, read or expand the entities.",
 }
 
 impl std::fmt::Display for FailureClass {

@@ -110,6 +110,7 @@ impl Shared {
             in_response_to: request.in_response_to,
             relay_state: request.relay_state,
             sign_parts: None,
+            canaries: Default::default(),
         };
         let (clock, mut ids) = (self.clock(), self.ids());
         let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
