@@ -8,8 +8,9 @@
 //!   version, logged in as the attacker's identity (the NameID [`EVIL_NAME_ID`], or for comment
 //!   injection in the role attribute the text before the comment), which shows the scenario
 //!   really is the attack;
-//! - and is not accepted as the attacker by the fixed version (refused, or for comment injection
-//!   logged in as the whole signed value, which is what a correct SP does).
+//! - and is not accepted as the attacker by the fixed version: refused, or logged in with exactly
+//!   what the IdP signed (samlify 2.13.1 reads only the signed Response of an XSW2 document and logs
+//!   in its user; saml2-js 4.0.4 reads a commented value whole), which is what a correct SP does.
 //!
 //! A CVE whose fixed version cannot be installed here says so in [`Target::fixed`] and is proven on
 //! the vulnerable side only. The test prints the table (scenario × version → outcome).
@@ -38,10 +39,17 @@ struct Target {
     fixed: Result<Pinned, &'static str>,
 }
 
-const TARGETS: &[Target] =
-    &[Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) }];
+const TARGETS: &[Target] = &[
+    Target { cve: "cve-2025-47949", vulnerable: Pinned::Samlify2_9_1, fixed: Ok(Pinned::Samlify2_13_1) },
+    Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
+];
 
-/// The whole NameID the comment-injection scenario signs (a vulnerable SP reads `EVIL_NAME_ID`).
+/// The user the IdP signs for in every scenario (the attacker's own account).
+const SIGNED_USER: &str = "alice@example.com";
+/// Whom a comment cut short logs in: the victim, a user of the SP's organization.
+const COMMENT_VICTIM: &str = "admin@example.com";
+
+/// The whole NameID the comment-injection scenario signs (a vulnerable SP reads `COMMENT_VICTIM`).
 const COMMENT_INJECTED_NAME_ID: &str = "admin@example.com.evil.example";
 /// The whole role the comment-injection attribute scenario signs (a vulnerable SP reads `staff`).
 const COMMENT_INJECTED_ROLE: &str = "staff.evil.example";
@@ -79,7 +87,8 @@ fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswe
 /// How one version answered one scenario, for the table.
 fn outcome(answer: &SpAnswer) -> String {
     if answer.accepted() {
-        format!("accepted as {}", answer.name_id().unwrap_or_else(|| "(no NameID)".into()))
+        let role = answer.attribute("role").join(", ");
+        format!("accepted as {} (role {role})", answer.name_id().unwrap_or_else(|| "(no NameID)".into()))
     } else {
         format!("rejected: {}", answer.reason())
     }
@@ -89,18 +98,26 @@ fn scenarios_tagged(set: &ScenarioSet, tag: &str) -> Vec<Scenario> {
     set.iter().filter(|s| s.file.tags.iter().any(|t| t == tag)).cloned().collect()
 }
 
-/// Whether the answer is a login as the attacker: the evil NameID, or (comment injection in the role
-/// attribute) the role the comment cut short, `staff` alone.
+/// Whether the answer is a login as the attacker wants it: the evil NameID, the victim a comment
+/// cut the signed NameID down to, or (comment injection in the role attribute) the role `staff`
+/// alone.
 fn logged_in_as_attacker(answer: &SpAnswer) -> bool {
-    answer.accepted() && (answer.name_id().as_deref() == Some(EVIL_NAME_ID) || answer.attribute("role") == ["staff"])
+    let name_id = answer.name_id();
+    answer.accepted()
+        && (name_id.as_deref() == Some(EVIL_NAME_ID)
+            || name_id.as_deref() == Some(COMMENT_VICTIM)
+            || answer.attribute("role") == ["staff"])
 }
 
-/// Whether the answer is a login with the whole signed value of a comment-injection scenario: what
-/// a correct SP does (an application then finds no such user or role).
-fn logged_in_with_the_whole_value(answer: &SpAnswer) -> bool {
+/// Whether the answer is a login with exactly what the IdP signed: the signed user with the signed
+/// role values, or the whole commented value. A fixed version may do this (it reads only the signed
+/// element, whole) instead of refusing; an application then finds no such user or role.
+fn logged_in_with_the_signed_values(answer: &SpAnswer) -> bool {
+    let name_id = answer.name_id();
+    let role = answer.attribute("role");
     answer.accepted()
-        && (answer.name_id().as_deref() == Some(COMMENT_INJECTED_NAME_ID)
-            || answer.attribute("role") == [COMMENT_INJECTED_ROLE])
+        && (name_id.as_deref() == Some(SIGNED_USER) && (role == ["member", "staff"] || role == [COMMENT_INJECTED_ROLE])
+            || name_id.as_deref() == Some(COMMENT_INJECTED_NAME_ID))
 }
 
 #[test]
@@ -158,7 +175,8 @@ fn each_cve_is_reproduced_on_its_vulnerable_version_and_refused_by_the_fix() {
                 Ok(app) => {
                     let answer = deliver(app, scenario);
                     table.push(format!("| {} | {} | {} | {} |", scenario.id, target.cve, app.kind, outcome(&answer)));
-                    if logged_in_as_attacker(&answer) || answer.accepted() && !logged_in_with_the_whole_value(&answer) {
+                    if logged_in_as_attacker(&answer) || answer.accepted() && !logged_in_with_the_signed_values(&answer)
+                    {
                         failures.push(format!(
                             "{} on {} (fixed): must not log the attacker in, got {answer}",
                             scenario.id, app.kind

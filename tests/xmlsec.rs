@@ -118,3 +118,50 @@ fn fixed_now_and_seed_give_identical_bytes() {
     // Without --now/--seed, IDs are fresh every time.
     assert_ne!(mockidp(&["scenario", "valid"]), mockidp(&["scenario", "valid"]));
 }
+
+/// Every attack scenario against xmlsec1, the reference verifier: those tagged `valid-signature`
+/// keep a signature it verifies (the signed element, found by its ID, digests and verifies as
+/// signed; that is what makes them an attack and not a broken signature), and the others it
+/// refuses, as their descriptions say (a duplicated ID, a copy where XML-DSig has no room for
+/// it, a changed digest). Only the signed element type's ID attribute is declared, as an SP that
+/// knows what it asked to be signed would.
+#[test]
+fn xmlsec1_verifies_exactly_the_attacks_that_keep_a_valid_signature() {
+    use mockidp::clock::{Clock, IdSource};
+    use mockidp::pipeline::{generate, GenerateOptions};
+    use mockidp::scenario::{ScenarioSet, SignParts};
+
+    let set = ScenarioSet::load(None).unwrap();
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    for scenario in set.iter().filter(|s| s.file.tags.iter().any(|t| t == "attack")) {
+        if scenario.file.sign.key != "default" || scenario.file.sign.parts == SignParts::None {
+            continue;
+        }
+        count += 1;
+        let options = GenerateOptions { in_response_to: Some("_request-1".into()), ..GenerateOptions::default() };
+        let clock = Clock::parse_fixed(NOW).unwrap();
+        let generated =
+            generate(scenario, &options, &mut mockidp::keys::KeyStore::new(None), &clock, &mut IdSource::seeded(7))
+                .unwrap();
+        let path = temp_file(&format!("attack-{}.xml", scenario.id), &generated.xml);
+        let element = match scenario.file.sign.parts {
+            SignParts::Response => "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+            _ => "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        };
+        let output = Command::new("xmlsec1")
+            .args(["--verify", "--pubkey-cert-pem", CERT, "--id-attr:ID", element])
+            .args(["--node-xpath", "(//*[local-name()='Signature'])[1]"])
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("xmlsec1 cannot run ({e}) (hint: run .ci/install-deps)"));
+        let verified = output.status.success();
+        let meant = scenario.file.tags.iter().any(|t| t == "valid-signature");
+        if verified != meant {
+            let log = String::from_utf8_lossy(&output.stderr);
+            wrong.push(format!("{}: xmlsec1 verified = {verified}, tag valid-signature = {meant}\n{log}", scenario.id));
+        }
+    }
+    assert!(count >= 10, "only {count} attack scenarios signed by the default key");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

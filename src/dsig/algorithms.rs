@@ -16,6 +16,19 @@ pub enum SignatureAlgorithm {
     RsaSha512,
 }
 
+/// What a signature's `ds:Reference` points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferenceTarget {
+    /// `#ID` of the element the signature is in (saml-core 5.4.2): the default.
+    #[default]
+    SignedElement,
+    /// `URI=""`: the whole document (XML-DSig 4.4.3.2), minus the signature.
+    WholeDocument,
+    /// `#ID` of the document's root element (the Response), from wherever the signature is.
+    Response,
+}
+
 /// A digest algorithm for References.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -94,3 +107,5 @@ pub const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 /// The enveloped-signature transform.
 pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+/// The XSLT transform (XML-DSig 6.6.5), which saml-core 5.4.4 does not allow.
+pub const XSLT: &str = "http://www.w3.org/TR/1999/REC-xslt-19991116";

@@ -6,7 +6,7 @@ mod error;
 mod sign;
 mod verify;
 
-pub use algorithms::{DigestAlgorithm, SignatureAlgorithm, DSIG_NS, ENVELOPED, EXC_C14N};
+pub use algorithms::{DigestAlgorithm, ReferenceTarget, SignatureAlgorithm, DSIG_NS, ENVELOPED, EXC_C14N, XSLT};
 pub use error::DsigError;
 pub use sign::{sign_enveloped, SignOptions};
-pub use verify::{verify_all, verify_rsa};
+pub use verify::{reference_digest, verify_all, verify_rsa};

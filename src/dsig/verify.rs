@@ -56,31 +56,8 @@ fn verify_one(root: &Element, signature_path: &[usize], key: &RsaPublicKey) -> R
         return Err(DsigError::BadReference(uri.to_owned()));
     }
 
-    let transforms: Vec<&Element> =
-        reference.find_child("Transforms").map(|t| t.child_elements().collect()).unwrap_or_default();
-    let c14n_transform = transforms.iter().copied().find(|t| t.get_attr("Algorithm") != Some(super::ENVELOPED));
-    let prefixes = prefix_list(c14n_transform);
-    let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
-
-    let mut without_signature = root.clone();
-    let parent_mut = without_signature.at_mut(parent_path).ok_or_else(|| malformed("parent"))?;
-    let signature_index = *signature_path.last().ok_or_else(|| malformed("root signature"))?;
-    let mut seen = 0;
-    parent_mut.children.retain(|node| match node {
-        crate::xml::Node::Element(_) => {
-            seen += 1;
-            seen - 1 != signature_index
-        }
-        _ => true,
-    });
-    let canonical = exclusive_c14n(&without_signature, parent_path, &prefixes)?;
-    let digest_method = reference
-        .find_child("DigestMethod")
-        .and_then(|d| d.get_attr("Algorithm"))
-        .and_then(DigestAlgorithm::from_uri)
-        .ok_or_else(|| malformed("unknown DigestMethod"))?;
-    let computed = BASE64.encode(digest_method.hash(canonical.as_bytes()));
     let signed = reference.find_child("DigestValue").map(|d| d.text_content()).unwrap_or_default();
+    let computed = digest_over(root, signature_path, parent_path, reference)?;
     if computed != signed.trim() {
         return Err(DsigError::DigestMismatch { uri: uri.to_owned(), computed, signed });
     }
@@ -102,6 +79,58 @@ fn verify_one(root: &Element, signature_path: &[usize], key: &RsaPublicKey) -> R
         return Err(DsigError::BadSignatureValue);
     }
     Ok(uri.trim_start_matches('#').to_owned())
+}
+
+/// The digest (base64) of what the first Reference of the `ds:Signature` at `signature_path`
+/// names in `root` as it is now: the first element with that ID, or the whole document for
+/// `URI=""`, minus the signature if it is inside (the enveloped transform), canonicalized as the
+/// Reference's exc-c14n transform says. For tampering (a digest to put where a broken verifier
+/// looks), not for verifying: it neither checks the URI nor resolves duplicate IDs.
+pub fn reference_digest(root: &Element, signature_path: &[usize]) -> Result<String, DsigError> {
+    let malformed = |what: &str| DsigError::Malformed(what.to_owned());
+    let signature = root.at(signature_path).ok_or_else(|| malformed("signature path"))?;
+    let reference = signature
+        .find_child("SignedInfo")
+        .and_then(|s| s.find_child("Reference"))
+        .ok_or_else(|| malformed("no SignedInfo/Reference"))?;
+    let uri = reference.get_attr("URI").ok_or_else(|| malformed("Reference without URI"))?;
+    let referenced = match uri.strip_prefix('#') {
+        None if uri.is_empty() => Vec::new(),
+        None => return Err(DsigError::BadReference(uri.to_owned())),
+        Some(id) => {
+            root.path_to(&|e| e.get_attr("ID") == Some(id)).ok_or_else(|| DsigError::BadReference(uri.to_owned()))?
+        }
+    };
+    digest_over(root, signature_path, &referenced, reference)
+}
+
+/// The digest of the element at `referenced`, without the signature at `signature_path` when it
+/// is inside it, as `reference`'s transforms and DigestMethod say.
+fn digest_over(
+    root: &Element,
+    signature_path: &[usize],
+    referenced: &[usize],
+    reference: &Element,
+) -> Result<String, DsigError> {
+    let malformed = |what: &str| DsigError::Malformed(what.to_owned());
+    let transforms: Vec<&Element> =
+        reference.find_child("Transforms").map(|t| t.child_elements().collect()).unwrap_or_default();
+    let c14n_transform = transforms.iter().copied().find(|t| t.get_attr("Algorithm") == Some(super::EXC_C14N));
+    let prefixes = prefix_list(c14n_transform);
+    let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+    let digest_method = reference
+        .find_child("DigestMethod")
+        .and_then(|d| d.get_attr("Algorithm"))
+        .and_then(DigestAlgorithm::from_uri)
+        .ok_or_else(|| malformed("unknown DigestMethod"))?;
+    let canonical = if signature_path.starts_with(referenced) {
+        let mut without_signature = root.clone();
+        without_signature.remove_at(signature_path).ok_or_else(|| malformed("root signature"))?;
+        exclusive_c14n(&without_signature, referenced, &prefixes)?
+    } else {
+        exclusive_c14n(root, referenced, &prefixes)?
+    };
+    Ok(BASE64.encode(digest_method.hash(canonical.as_bytes())))
 }
 
 /// Whether `signature` is `key`'s RSA (PKCS#1 v1.5) signature of `message` under `algorithm`: the

@@ -80,6 +80,9 @@ fn apply_build_edits(response: &mut Response, edits: &BuildEdits, now: OffsetDat
                 if let Some(value) = &edits.name_id {
                     name_id.value = value.clone();
                 }
+                if edits.evil_name_id {
+                    name_id.value = super::tamper::EVIL_NAME_ID.to_owned();
+                }
                 if let Some(format) = &edits.name_id_format {
                     name_id.format = Some(name_id_format_uri(format));
                 }

@@ -167,6 +167,9 @@ fn run_stages(
         signature: file.sign.algorithm,
         digest: file.sign.digest,
         key_info: file.sign.key_info,
+        key_value: file.sign.key_value,
+        reference: file.sign.reference,
+        extra_transforms: file.sign.extra_transforms.clone(),
         ..SignOptions::default()
     };
     let parts = options.sign_parts.unwrap_or(file.sign.parts);

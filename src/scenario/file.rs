@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::class::FailureClass;
 use super::offset::Offset;
-use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
+use crate::dsig::{DigestAlgorithm, ReferenceTarget, SignatureAlgorithm};
 use crate::xml::XmlPath;
 
 /// A scenario as written in its file.
@@ -240,6 +240,11 @@ pub struct BuildEdits {
     pub status_message: Option<String>,
     /// Replace the NameID value.
     pub name_id: Option<String>,
+    /// Replace the NameID value with the attacker's,
+    /// [`EVIL_NAME_ID`](crate::pipeline::EVIL_NAME_ID), before signing (for an attacker who signs
+    /// with a key of its own).
+    #[serde(default)]
+    pub evil_name_id: bool,
     /// Replace the NameID Format: `email`, `persistent`, `transient`, `unspecified`, or a URI.
     pub name_id_format: Option<String>,
     /// Set NameQualifier.
@@ -306,6 +311,19 @@ pub struct SignChoices {
     pub digest: DigestAlgorithm,
     /// Whether KeyInfo carries the certificate.
     pub key_info: bool,
+    /// KeyInfo carries the bare public key (`ds:KeyValue/ds:RSAKeyValue`) instead of the
+    /// certificate (XML-DSig 4.4.2): a key that no certificate vouches for.
+    pub key_value: bool,
+    /// What each signature's Reference points at: `signed-element` (default, `#ID` of the element
+    /// the signature is in, as saml-core 5.4.2 requires), `whole-document` (`URI=""`) or
+    /// `response` (`#ID` of the Response, from an assertion's signature). The digest is honest:
+    /// over what the URI names, minus the signature itself (the enveloped transform), so use it
+    /// with `parts = "assertion"` (a later Response signature would change the document).
+    pub reference: ReferenceTarget,
+    /// Transform algorithm URIs put between the enveloped-signature and the exclusive c14n
+    /// transforms of each Reference; the XSLT transform gets an identity stylesheet, so the
+    /// digest is unchanged. saml-core 5.4.4 allows only those two transforms.
+    pub extra_transforms: Vec<String>,
 }
 
 impl Default for SignChoices {
@@ -316,6 +334,9 @@ impl Default for SignChoices {
             algorithm: SignatureAlgorithm::RsaSha256,
             digest: DigestAlgorithm::Sha256,
             key_info: true,
+            key_value: false,
+            reference: ReferenceTarget::SignedElement,
+            extra_transforms: Vec::new(),
         }
     }
 }
@@ -371,30 +392,119 @@ impl std::str::FromStr for SignParts {
     }
 }
 
-/// A signature-wrapping attack (XSW), after Somorovsky et al., "On Breaking SAML" (2012).
+/// Where a `[[tamper.copy]]` puts its copy, relative to the element its `to` path selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Wrapping {
-    /// The signed assertion moves into an Extensions element; an evil assertion with the same
-    /// ID takes its place.
-    AssertionInExtensions,
-    /// An evil assertion (new ID, unsigned) is put before the signed one.
-    EvilAssertionFirst,
+pub enum Place {
+    /// As the anchor's previous sibling.
+    Before,
+    /// As the anchor's next sibling.
+    After,
+    /// As the anchor's first child.
+    FirstChild,
+    /// As the anchor's last child.
+    LastChild,
+    /// In the anchor's place, the anchor becoming the copy's last child (the copy wraps it).
+    Around,
+}
+
+/// Which of the two, the original or its copy, carries the attacker's identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// The element at `from`, where it stands.
+    Original,
+    /// The new copy.
+    Copy,
+}
+
+/// Which of the two keeps the element's own `ds:Signature` child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureSide {
+    /// The original keeps it; the copy leaves it out (default).
+    #[default]
+    Original,
+    /// The copy takes it; the original loses it.
+    Copy,
+}
+
+/// The evil element's ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvilId {
+    /// A fresh ID (the signed ID with `-evil` appended), so the document's IDs stay unique (default).
+    #[default]
+    Fresh,
+    /// The signed ID: two elements carry it, and only one of them is signed.
+    Keep,
+}
+
+/// A copy of a (signed) element put elsewhere in the signed document (`[[tamper.copy]]`): the
+/// building block of XML signature wrapping (XSW; Somorovsky et al., "On Breaking SAML", 2012).
+/// One of the two, original or copy, becomes the attacker's: every NameID in it becomes
+/// [`EVIL_NAME_ID`](crate::pipeline::EVIL_NAME_ID), and its ID as `evil-id` says, before the copy is
+/// inserted (so a copy nested in the evil element keeps its signed content). The other one keeps
+/// the signed content, so the signature still verifies over it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CopyEdit {
+    /// The element to copy; the path must select exactly one.
+    pub from: XmlPath,
+    /// The anchor the copy is placed at; the path must select exactly one (selected after the
+    /// evil edits, before the copy is inserted).
+    pub to: XmlPath,
+    /// Where, relative to the anchor.
+    pub place: Place,
+    /// Put the copy inside a new element of this qualified name first (`samlp:Extensions`,
+    /// `ds:Object`, `samlp:StatusDetail`, `saml:Advice`); its prefix must be in scope there.
+    pub wrap_in: Option<String>,
+    /// Which of the two is the attacker's.
+    pub evil: Side,
+    /// The evil element's ID.
+    #[serde(default)]
+    pub evil_id: EvilId,
+    /// Which of the two keeps the element's `ds:Signature` child.
+    #[serde(default)]
+    pub signature: SignatureSide,
 }
 
 /// Edits to the signed document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TamperEdits {
+    /// Copies of signed elements put elsewhere (signature wrapping), applied first, in order.
+    #[serde(default)]
+    pub copy: Vec<CopyEdit>,
     /// Change the NameID value after signing (the digest no longer matches).
     pub name_id: Option<String>,
+    /// Change the first NameID to the attacker's, [`EVIL_NAME_ID`](crate::pipeline::EVIL_NAME_ID),
+    /// after signing (the digest no longer matches).
+    #[serde(default)]
+    pub evil_name_id: bool,
     /// Flip bits in every SignatureValue.
     #[serde(default)]
     pub corrupt_signature_value: bool,
-    /// Wrap the signature.
-    pub wrap: Option<Wrapping>,
+    /// After the other edits, put into each `ds:DigestValue` whose Reference no longer matches
+    /// the digest of the element as it now is a comment holding that digest, before the signed
+    /// value (`<ds:DigestValue><!--new-->signed</ds:DigestValue>`). Canonicalization drops the
+    /// comment, so the SignatureValue still verifies; a verifier that reads the DigestValue's first
+    /// child node compares with the new digest (xml-crypto CVE-2025-29775).
+    #[serde(default)]
+    pub digest_comment: bool,
+    /// After the other edits, add to each `ds:Signature` a second `ds:SignedInfo` after its first:
+    /// a copy whose DigestValue is the digest of the element as it now is. The SignatureValue is
+    /// over the first (xml-crypto CVE-2025-29774: a verifier that checks the SignatureValue over
+    /// one SignedInfo and the digests of another).
+    #[serde(default)]
+    pub second_signed_info: bool,
     /// Rename the root element (a message that is not a samlp:Response).
     pub root_element: Option<String>,
+    /// After the signed document, a second root element: a copy of the root with no signature,
+    /// a fresh ID and the attacker's NameID (XML 1.0 section 2.1: a document has exactly one root,
+    /// so the message is not well-formed).
+    #[serde(default)]
+    pub second_root: bool,
     /// Cut the serialized document to this many bytes (not well-formed any more).
     pub truncate_to: Option<usize>,
     /// Set attributes by path after signing (as `[build] set`, but the signatures no longer cover
