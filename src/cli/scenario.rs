@@ -140,6 +140,7 @@ pub(crate) fn scenario(args: ScenarioArgs, out: &mut impl Write) -> anyhow::Resu
         sign_parts: args.sign,
         sp_encryption_cert,
         encrypt: args.encrypt,
+        canaries: Default::default(),
     };
     let generated = generate(scenario, &options, &mut keys, &clock, &mut ids)?;
     let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -4,6 +4,7 @@
 //! [`generate`] runs them, one call per response.
 
 mod build;
+mod document;
 mod edit;
 mod encode;
 mod encrypt;
@@ -11,12 +12,13 @@ mod metadata;
 mod sign;
 mod tamper;
 
+pub use document::Canaries;
 pub use edit::PathEditError;
 pub use encode::{encode_field, encode_message, EncodedMessage};
 pub use encrypt::EncryptError;
 pub use metadata::scenario_metadata;
 pub use sign::{sign, sign_assertions, sign_response, AssertionsSigned, SignedResponse};
-pub use tamper::{apply_tamper, TamperError, EVIL_NAME_ID};
+pub use tamper::{apply_tamper, apply_tamper_with, TamperError, EVIL_NAME_ID};
 
 use crate::clock::{Clock, IdSource};
 use crate::dsig::{DsigError, SignOptions};
@@ -47,6 +49,8 @@ pub struct GenerateOptions {
     /// Encrypt the assertions of every scenario, those without an `[encrypt]` table with its
     /// defaults (`--encrypt`, or an SP whose metadata has an encryption key).
     pub encrypt: bool,
+    /// What `{canary-url}` and `{canary-file}` in a scenario's `[tamper.document]` stand for.
+    pub canaries: Canaries,
 }
 
 /// Why a response could not be generated.
@@ -203,7 +207,7 @@ fn run_stages(
         assertions = encrypt::encrypt_assertions(assertions, encryption, ids).map_err(encrypting_failed)?;
     }
     let signed = sign_response(assertions, parts, key, &sign_options).map_err(signing_failed)?;
-    let xml = apply_tamper(signed, &file.tamper)
+    let xml = apply_tamper_with(signed, &file.tamper, &options.canaries)
         .map_err(|source| GenerateError::Tamper { scenario: scenario.id.clone(), source })?;
     // A LogoutResponse goes by value, never as an artifact.
     let logout = kind == MessageKind::Logout;

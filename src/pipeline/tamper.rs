@@ -6,11 +6,12 @@
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 
+use super::document::{self, Canaries};
 use super::edit::{apply_path_edits, PathEditError, PathEdits};
 use super::sign::SignedResponse;
 use crate::dsig::{reference_digest, DsigError};
 use crate::scenario::{CopyEdit, EvilId, Place, Side, SignatureSide, TamperEdits};
-use crate::xml::{to_document, to_document_without_declaration, Element, Node, Walk, XmlPath};
+use crate::xml::{to_document, to_document_without_declaration, Element, Node, PathMiss, Walk, XmlPath};
 
 /// The NameID an attacker puts in an evil assertion, recognisable in any SP's answer: the one
 /// identity of every attack scenario.
@@ -33,6 +34,27 @@ pub enum TamperError {
     /// A path edit selected nothing.
     #[error(transparent)]
     Path(#[from] PathEditError),
+    /// A `[tamper.document]` path selected nothing.
+    #[error("[tamper] document.{edit} \"{path}\": {miss}")]
+    DocumentPath {
+        /// The key in `[tamper.document]`.
+        edit: &'static str,
+        /// The path as written.
+        path: String,
+        /// How far the path got.
+        miss: Box<PathMiss>,
+    },
+    /// `[tamper.document] comment-after`: the element's text does not start with the prefix, or is
+    /// nothing more than it (so no value would be cut).
+    #[error("[tamper] document.comment-after \"{path}\" = {prefix:?}: is not a proper prefix of the element's text {text:?}{hint}", hint = " (hint: set the whole value with [build] name-id or attributes)")]
+    NotAPrefix {
+        /// The path as written.
+        path: String,
+        /// The prefix asked for.
+        prefix: String,
+        /// The element's text.
+        text: String,
+    },
     /// A `[[tamper.copy]]` path that must select one element selects several.
     #[error("[tamper] copy {index} {key} \"{path}\": selects {found} elements, and must select exactly one (hint: add a position, e.g. Assertion[1])")]
     NotOne {
@@ -82,8 +104,17 @@ pub enum TamperError {
 const UNSIGNED_HINT: &str = " (hint: is the part signed? see [sign] parts and --sign)";
 const NO_ASSERTION_HINT: &str = " (hint: did [build] remove the assertion?)";
 
-/// The document text after the scenario's tampering.
+/// The document text after the scenario's tampering, with the default [`Canaries`].
 pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<String, TamperError> {
+    apply_tamper_with(signed, edits, &Canaries::default())
+}
+
+/// The document text after the scenario's tampering; `[tamper.document]` markup names `canaries`.
+pub fn apply_tamper_with(
+    signed: SignedResponse,
+    edits: &TamperEdits,
+    canaries: &Canaries,
+) -> Result<String, TamperError> {
     let mut root = signed.root;
     for (index, copy) in edits.copy.iter().enumerate() {
         apply_copy(&mut root, copy, index + 1)?;
@@ -132,11 +163,13 @@ pub fn apply_tamper(signed: SignedResponse, edits: &TamperEdits) -> Result<Strin
         root.name = name.clone();
     }
     let second_root = if edits.second_root { Some(evil_second_root(&root)?) } else { None };
+    let marked = document::mark(&mut root, &edits.document, canaries)?;
     let mut text = if edits.no_xml_declaration { to_document_without_declaration(&root) } else { to_document(&root) };
     if let Some(second) = second_root {
         // XML 1.0 section 2.1, production [1]: one root element, then only comments, PIs and spaces.
         text.push_str(&crate::xml::to_string(&second));
     }
+    let mut text = document::write(text, &marked, &edits.document, canaries);
     if let Some(length) = edits.truncate_to {
         if length >= text.len() {
             return Err(TamperError::NothingToCut { length, actual: text.len() });

@@ -92,6 +92,8 @@ failure_classes! {
     DecryptionFailed = "decryption-failed": "An encrypted element does not decrypt with the SP's key: another recipient's key, a corrupted CipherValue, a GCM tag that fails.",
     EncryptionAlgorithmUnsupported = "encryption-algorithm-unsupported": "An EncryptedKey or EncryptedData names an algorithm the SP does not know or allow.",
     EncryptedContentInvalid = "encrypted-content-invalid": "What decrypts is not the element its wrapper stands for (an EncryptedAssertion without an Assertion).",
+    CommentInjection = "comment-injection": "A comment splits a signed value (exclusive c14n drops comments, so the signature verifies): the SP must read the whole value, not the text before the comment, and so sees an identity or role that is not its user's.",
+    XmlEntity = "xml-entity": "The message has a DTD (external or internal entities, an entity inside a signed value): the SP must refuse it, never fetch, read or expand the entities.",
 }
 
 impl std::fmt::Display for FailureClass {

@@ -584,6 +584,39 @@ pub struct TamperEdits {
     /// optional: a valid variant.
     #[serde(default)]
     pub no_xml_declaration: bool,
+    /// Attacks on how the SP's XML parser reads the signed document's text (`[tamper.document]`):
+    /// comments inside signed values, DTDs and entities, parser differentials.
+    #[serde(default)]
+    pub document: DocumentEdits,
+}
+
+/// Edits to the signed document's text that an element tree cannot hold (`[tamper.document]`):
+/// a comment that splits a signed value, a DTD, entity references, raw markup. They apply after
+/// every other tamper edit, in the order of the fields here, and before `truncate-to`.
+///
+/// The text of `doctype`, `markup` and `before` may name two canaries, which the caller of the
+/// library chooses (`GenerateOptions::canaries`), so that a test can see whether an SP fetched or
+/// echoed them: `{canary-url}` (default `http://127.0.0.1:9/mockidp-canary`, the discard port)
+/// and `{canary-file}` (default `/etc/hostname`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocumentEdits {
+    /// Split the text of every element the path selects with an empty comment (`<!---->`) right
+    /// after this prefix of its text, which must be a proper prefix. Exclusive c14n drops comments
+    /// (xml-exc-c14n section 3, "without comments"), so the signatures still verify; a parser
+    /// that reads the first text node sees only the prefix (CVE-2017-11427..11430, CVE-2017-11429).
+    #[serde(default)]
+    pub comment_after: BTreeMap<XmlPath, String>,
+    /// Replace the content of every element the path selects with this markup, written as is
+    /// (`"&xxe;"`, an entity reference the `doctype` declares).
+    #[serde(default)]
+    pub markup: BTreeMap<XmlPath, String>,
+    /// Write this markup as is right before the start tag of every element the path selects.
+    #[serde(default)]
+    pub before: BTreeMap<XmlPath, String>,
+    /// A document type declaration, written as is between the XML declaration and the root
+    /// element (`<!DOCTYPE Response [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>`).
+    pub doctype: Option<String>,
 }
 
 /// The HTTP-POST form field's encoding.

@@ -112,6 +112,7 @@ impl Shared {
             sign_parts: None,
             encrypt: request.encrypt_to.is_some(),
             sp_encryption_cert: request.encrypt_to,
+            canaries: Default::default(),
         };
         let (clock, mut ids) = (self.clock(), self.ids());
         let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());

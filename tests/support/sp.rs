@@ -40,6 +40,61 @@ pub enum SpKind {
     Python3Saml,
     /// `tests/sp/node-saml/server.js` on `@node-saml/node-saml`.
     NodeSaml,
+    /// One pinned version of an SP library, vulnerable or fixed (`tests/sp/vulnerable/`): the
+    /// positive controls of the attack scenarios. Its app has only `/acs`, `/metadata` and
+    /// `/healthz` (no `/login`: the responses are IdP-initiated).
+    Pinned(Pinned),
+}
+
+/// A library at a pinned version, installed side by side with its other versions in
+/// `tests/sp/vulnerable/` (npm aliases in its package.json; ruby-saml from Debian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pinned {
+    /// samlify 2.9.1: vulnerable to CVE-2025-47949 (signature wrapping).
+    Samlify2_9_1,
+    /// samlify 2.13.1: fixed.
+    Samlify2_13_1,
+    /// passport-saml 3.2.1 (its SAML class): vulnerable to CVE-2022-39299.
+    PassportSaml3_2_1,
+    /// passport-saml 3.2.2: fixed.
+    PassportSaml3_2_2,
+    /// saml2-js 1.12.3: vulnerable to CVE-2017-11429 (comment injection).
+    Saml2Js1_12_3,
+    /// saml2-js 4.0.4: fixed.
+    Saml2Js4_0_4,
+    /// Debian bookworm's ruby-saml 1.13.0 (1.13.0-1+deb12u1): unpatched for CVE-2025-25291 and
+    /// CVE-2025-25292 (the fixed 1.18.0 is not packaged there, and rubygems is out of reach).
+    RubySaml1_13_0,
+}
+
+impl Pinned {
+    /// Every pinned version.
+    pub const ALL: [Pinned; 7] = [
+        Pinned::Samlify2_9_1,
+        Pinned::Samlify2_13_1,
+        Pinned::PassportSaml3_2_1,
+        Pinned::PassportSaml3_2_2,
+        Pinned::Saml2Js1_12_3,
+        Pinned::Saml2Js4_0_4,
+        Pinned::RubySaml1_13_0,
+    ];
+
+    /// `name-version`: the app's `library` (the npm alias, for the node libraries).
+    pub fn package(self) -> &'static str {
+        match self {
+            Pinned::Samlify2_9_1 => "samlify-2.9.1",
+            Pinned::Samlify2_13_1 => "samlify-2.13.1",
+            Pinned::PassportSaml3_2_1 => "passport-saml-3.2.1",
+            Pinned::PassportSaml3_2_2 => "passport-saml-3.2.2",
+            Pinned::Saml2Js1_12_3 => "saml2-js-1.12.3",
+            Pinned::Saml2Js4_0_4 => "saml2-js-4.0.4",
+            Pinned::RubySaml1_13_0 => "ruby-saml-1.13.0",
+        }
+    }
+
+    fn ruby(self) -> bool {
+        self == Pinned::RubySaml1_13_0
+    }
 }
 
 impl SpKind {
@@ -51,6 +106,7 @@ impl SpKind {
         match self {
             SpKind::Python3Saml => "python3-saml",
             SpKind::NodeSaml => "node-saml",
+            SpKind::Pinned(pinned) => pinned.package(),
         }
     }
 
@@ -59,13 +115,16 @@ impl SpKind {
         match self {
             SpKind::Python3Saml => dir.join("python3-saml").join("app.py"),
             SpKind::NodeSaml => dir.join("node-saml").join("server.js"),
+            SpKind::Pinned(pinned) if pinned.ruby() => dir.join("vulnerable").join("ruby-saml.rb"),
+            SpKind::Pinned(_) => dir.join("vulnerable").join("server.js"),
         }
     }
 
     fn interpreter(self) -> String {
         match self {
             SpKind::Python3Saml => python_interpreter(),
-            SpKind::NodeSaml => {
+            SpKind::Pinned(pinned) if pinned.ruby() => "ruby".to_string(),
+            SpKind::NodeSaml | SpKind::Pinned(_) => {
                 std::env::var("MOCKIDP_NODE").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "node".to_string())
             }
         }
@@ -83,6 +142,19 @@ impl SpKind {
                 if !module.is_dir() {
                     return Err(format!(
                         "{} is missing: run `npm ci` in tests/sp/node-saml (or .ci/install-deps)",
+                        module.display()
+                    ));
+                }
+                (self.interpreter(), vec!["--version".into()])
+            }
+            SpKind::Pinned(pinned) if pinned.ruby() => {
+                (self.interpreter(), vec!["-e".into(), "require 'onelogin/ruby-saml'".into()])
+            }
+            SpKind::Pinned(pinned) => {
+                let module = sp_dir().join("vulnerable/node_modules").join(pinned.package());
+                if !module.is_dir() {
+                    return Err(format!(
+                        "{} is missing: run `npm ci` in tests/sp/vulnerable (or .ci/install-deps)",
                         module.display()
                     ));
                 }
@@ -404,7 +476,11 @@ impl SpApp {
     /// Start an app and wait (up to 20 s) until it listens. Panics, with the
     /// app's stderr, if it does not come up.
     pub fn start(kind: SpKind, config: SpConfig) -> SpApp {
-        Self::start_json(kind, config.to_json())
+        let mut json = config.to_json();
+        if let SpKind::Pinned(pinned) = kind {
+            json["library"] = Value::from(pinned.package());
+        }
+        Self::start_json(kind, json)
     }
 
     /// Like [`SpApp::start`] with the config file's JSON given as is.
