@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use mockidp::saml::binding::{percent_encode, Binding};
+use support::rng::Rng;
 use support::server::Server;
 
 const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
@@ -150,28 +151,6 @@ fn binding_every_interface_warns_and_advertises_a_reachable_url() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(warned(), "{}", server.log.lock().unwrap());
-}
-
-/// xorshift64*: a fixed, seeded sequence, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Up to `max` random bytes.
-    fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let len = self.below(max);
-        (0..len).map(|_| self.next() as u8).collect()
-    }
 }
 
 /// One hostile SAML message body (before the binding's encoding), of kind `kind`.
