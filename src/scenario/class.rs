@@ -94,6 +94,7 @@ failure_classes! {
     EncryptedContentInvalid = "encrypted-content-invalid": "What decrypts is not the element its wrapper stands for (an EncryptedAssertion without an Assertion).",
     CommentInjection = "comment-injection": "A comment splits a signed value (exclusive c14n drops comments, so the signature verifies): the SP must read the whole value, not the text before the comment, and so sees an identity or role that is not its user's.",
     XmlEntity = "xml-entity": "The message has a DTD (external or internal entities, an entity inside a signed value): the SP must refuse it, never fetch, read or expand the entities.",
+    ParserDifferential = "parser-differential": "Two parsers read the same text as different documents (a DOCTYPE literal that hides the signed message, a namespace one parser refuses): the signature verifies on one reading and the SP reads the other; the SP must refuse the message.",
 }
 
 impl std::fmt::Display for FailureClass {

@@ -617,6 +617,15 @@ pub struct DocumentEdits {
     /// A document type declaration, written as is between the XML declaration and the root
     /// element (`<!DOCTYPE Response [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>`).
     pub doctype: Option<String>,
+    /// Hide the document as signed (before every other tamper edit) in the single-quoted system
+    /// literal of a DOCTYPE in front of the tampered root, and end the text with `-->`:
+    /// `<!DOCTYPE {root} SYSTEM 'x">{signed}<!--'>{tampered}-->`. A conformant parser reads the
+    /// tampered root (XML 1.0 section 2.8, production [11]: a SystemLiteral holds any character but
+    /// its own quote); one that writes the literal back in double quotes and parses that again
+    /// (REXML, in ruby-saml < 1.18: CVE-2025-25291) ends the DOCTYPE at the literal's `">`, reads
+    /// the signed document, and takes the tampered root for a comment. Not with `doctype`.
+    #[serde(default)]
+    pub signed_in_doctype_literal: bool,
 }
 
 /// The HTTP-POST form field's encoding.
