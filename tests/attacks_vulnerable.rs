@@ -43,6 +43,7 @@ const TARGETS: &[Target] = &[
     Target { cve: "cve-2025-47949", vulnerable: Pinned::Samlify2_9_1, fixed: Ok(Pinned::Samlify2_13_1) },
     Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
     Target { cve: "cve-2025-25291", vulnerable: Pinned::RubySaml1_13_0, fixed: Err(RUBY_SAML_1_18_MISSING) },
+    Target { cve: "cve-2022-39299", vulnerable: Pinned::PassportSaml3_2_1, fixed: Ok(Pinned::PassportSaml3_2_2) },
 ];
 
 /// Why ruby-saml's fix (1.18.0) is not among the pinned versions.

@@ -54,9 +54,9 @@ pub enum Pinned {
     Samlify2_9_1,
     /// samlify 2.13.1: fixed.
     Samlify2_13_1,
-    /// passport-saml 3.2.1 (its SAML class): vulnerable to CVE-2022-39299.
+    /// passport-saml 3.2.1 (its SAML class, on @xmldom/xmldom 0.7.6): vulnerable to CVE-2022-39299.
     PassportSaml3_2_1,
-    /// passport-saml 3.2.2: fixed.
+    /// passport-saml 3.2.2 (on @xmldom/xmldom 0.7.6, as 3.2.1): fixed.
     PassportSaml3_2_2,
     /// saml2-js 1.12.3: vulnerable to CVE-2017-11429 (comment injection).
     Saml2Js1_12_3,

@@ -92,7 +92,10 @@ function samlify(pkg, s) {
   };
 }
 
-// passport-saml (its SAML class, without passport): CVE-2022-39299 is fixed in 3.2.2.
+// passport-saml (its SAML class, without passport): CVE-2022-39299 is fixed in 3.2.2. Both versions
+// get @xmldom/xmldom 0.7.6 (package.json `overrides`; their range ^0.7.5 would resolve to 0.7.13):
+// xmldom 0.7.7 and later (the fix for CVE-2022-39353) drop a second root element, which hides the
+// CVE behind the parser; with 0.7.6 the only difference between the two versions is the fix itself.
 function passportSaml(pkg, s) {
   const { SAML } = require(`${pkg}/lib/node-saml`);
   const saml = new SAML({
