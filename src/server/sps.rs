@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rsa::RsaPublicKey;
 
 use super::config::{ConfigError, SpEntry};
+use crate::keys::certificate_public_key;
 
 /// One SP the server trusts.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ impl SpRegistry {
         for entry in entries {
             let mut signing_keys = Vec::new();
             for (index, certificate) in entry.signing_certificates.iter().enumerate() {
-                signing_keys.push(public_key(certificate).map_err(|message| ConfigError::Sp {
+                signing_keys.push(certificate_public_key(certificate).map_err(|message| ConfigError::Sp {
                     entity_id: entry.entity_id.clone(),
                     message: format!("signing certificate {}: {message}", index + 1),
                 })?);
@@ -50,7 +51,7 @@ impl SpRegistry {
                 });
             }
             if let Some(certificate) = &entry.encryption_certificate {
-                public_key(certificate).map_err(|message| ConfigError::Sp {
+                certificate_public_key(certificate).map_err(|message| ConfigError::Sp {
                     entity_id: entry.entity_id.clone(),
                     message: format!("encryption certificate: {message}"),
                 })?;
@@ -92,11 +93,6 @@ impl SpRegistry {
     }
 }
 
-/// The RSA public key of a base64 DER X.509 certificate.
-fn public_key(certificate_base64: &str) -> Result<RsaPublicKey, String> {
-    crate::keys::certificate_public_key(certificate_base64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,7 +101,7 @@ mod tests {
     fn reads_the_key_of_our_own_certificate() {
         let mut keys = crate::keys::KeyStore::new(None);
         let keyset = keys.load("default").unwrap();
-        let key = public_key(&keyset.certificate_base64).unwrap();
+        let key = certificate_public_key(&keyset.certificate_base64).unwrap();
         assert_eq!(key, keyset.private_key.to_public_key());
     }
 }
