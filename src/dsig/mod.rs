@@ -9,4 +9,4 @@ mod verify;
 pub use algorithms::{DigestAlgorithm, ReferenceTarget, SignatureAlgorithm, DSIG_NS, ENVELOPED, EXC_C14N, XSLT};
 pub use error::DsigError;
 pub use sign::{sign_enveloped, SignOptions};
-pub use verify::{reference_digest, verify_all, verify_rsa};
+pub use verify::{reference_digest, verify_all, verify_rsa, verify_tree};

@@ -11,15 +11,20 @@ use crate::xml::{exclusive_c14n, parse, Element, Walk};
 
 /// Verify every `ds:Signature` in `xml` with `key`; returns the IDs of the signed elements.
 pub fn verify_all(xml: &str, key: &RsaPublicKey) -> Result<Vec<String>, DsigError> {
-    let root = parse(xml)?;
+    verify_tree(&parse(xml)?, key)
+}
+
+/// [`verify_all`] over a parsed document: for checking one document against several keys
+/// without parsing it again for each.
+pub fn verify_tree(root: &Element, key: &RsaPublicKey) -> Result<Vec<String>, DsigError> {
     let mut signed = Vec::new();
     let mut paths = Vec::new();
-    collect_signatures(&root, &mut paths);
+    collect_signatures(root, &mut paths);
     if paths.is_empty() {
         return Err(DsigError::Unsigned);
     }
     for path in paths {
-        signed.push(verify_one(&root, &path, key)?);
+        signed.push(verify_one(root, &path, key)?);
     }
     Ok(signed)
 }

@@ -11,7 +11,7 @@ use base64::Engine;
 use rsa::RsaPublicKey;
 
 use super::binding::{find_pair, Binding, DecodeError, RawPair};
-use crate::dsig::{verify_all, verify_rsa, SignatureAlgorithm};
+use crate::dsig::{verify_rsa, verify_tree, SignatureAlgorithm};
 use crate::xml::{parse, Element, XmlError};
 
 /// What we use of an AuthnRequest.
@@ -203,7 +203,8 @@ pub fn verify_redirect_signature(pairs: &[RawPair], keys: &[RsaPublicKey]) -> Re
 
 /// Check the enveloped XML signature(s) of a POSTed message with the SP's certificates.
 pub fn verify_enveloped_signature(xml: &str, keys: &[RsaPublicKey]) -> Result<(), RequestError> {
-    if keys.iter().any(|key| verify_all(xml, key).is_ok()) {
+    let root = parse(xml)?;
+    if keys.iter().any(|key| verify_tree(&root, key).is_ok()) {
         return Ok(());
     }
     Err(RequestError::BadSignature { binding: Binding::Post, detail: format!("{} certificate(s) tried", keys.len()) })
