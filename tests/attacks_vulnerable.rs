@@ -44,6 +44,9 @@ const TARGETS: &[Target] = &[
     Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
     Target { cve: "cve-2025-25291", vulnerable: Pinned::RubySaml1_13_0, fixed: Err(RUBY_SAML_1_18_MISSING) },
     Target { cve: "cve-2022-39299", vulnerable: Pinned::PassportSaml3_2_1, fixed: Ok(Pinned::PassportSaml3_2_2) },
+    // xml-crypto's DigestValue comment: saml2-js 1.12.3 verifies with xml-crypto 0.10.1, 4.0.4 with
+    // 6.3.2 (fixed in 6.0.1; samlify 2.9.1's 3.2.1 is a fixed release too, and is not fooled).
+    Target { cve: "cve-2025-29775", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
 ];
 
 /// Why ruby-saml's fix (1.18.0) is not among the pinned versions.
@@ -81,6 +84,9 @@ fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswe
         sp: SpTarget { entity_id: app.entity_id(), acs_url: app.acs_url() },
         in_response_to: None,
         canaries,
+        // The pinned apps hold no decryption key: an encrypted attack is generated (to the test
+        // SPs' key) and refused by them, which the tags then say.
+        sp_encryption_cert: Some(keys_certificate_base64("sp-encryption")),
         ..GenerateOptions::default()
     };
     let mut keys = KeyStore::new(None);
@@ -88,6 +94,10 @@ fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswe
         .unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
     let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post_acs_fields(&fields, None)
+}
+
+fn keys_certificate_base64(name: &str) -> String {
+    KeyStore::new(None).load(name).unwrap_or_else(|e| panic!("{e}")).certificate_base64.clone()
 }
 
 /// How one version answered one scenario, for the table.
@@ -273,5 +283,47 @@ fn no_sp_fetches_or_echoes_an_external_entity() {
     if fetched != 0 {
         failures.push(format!("the canary URL {} was fetched {fetched} time(s)", canaries.url));
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `accepted-by-*` tags are the truth: every attack scenario logs the attacker in on exactly
+/// the pinned versions its tags name, and is refused (or read only as signed) by every other one.
+/// This is what the "falls for it" column of docs/scenarios.md shows.
+#[test]
+fn every_attack_fools_exactly_the_versions_its_accepted_by_tags_name() {
+    let set = ScenarioSet::load(None).expect("built-in scenarios load");
+    let attacks = scenarios_tagged(&set, "attack");
+    let failures = Mutex::new(Vec::new());
+    let fooled = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for pinned in Pinned::ALL {
+            let (attacks, failures, fooled) = (&attacks, &failures, &fooled);
+            scope.spawn(move || {
+                let app = start(pinned);
+                let tag = format!("{}{}", mockidp::catalog::ACCEPTED_BY, pinned.package());
+                for scenario in attacks {
+                    let answer = deliver(&app, scenario);
+                    let tagged = scenario.file.tags.contains(&tag);
+                    let as_attacker = logged_in_as_attacker(&answer);
+                    if as_attacker {
+                        fooled.lock().unwrap().push(format!("{} | {}", scenario.id, pinned.package()));
+                    }
+                    if as_attacker != tagged {
+                        let want = if tagged { "log the attacker in" } else { "not log the attacker in" };
+                        failures.lock().unwrap().push(format!(
+                            "{} on {}: the tag {tag} says it must {want}; got {}",
+                            scenario.id,
+                            pinned.package(),
+                            outcome(&answer)
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let mut fooled = fooled.into_inner().unwrap();
+    fooled.sort();
+    println!("attack | fooled version\n{}", fooled.join("\n"));
+    let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

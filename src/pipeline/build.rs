@@ -36,10 +36,29 @@ pub(super) fn build(
         (MessageKind::Login, Some(name)) => root.name = name.clone(),
         (MessageKind::Login, None) => {}
     }
+    if file.build.assertion_default_namespace {
+        for assertion in root.child_elements_mut().filter(|e| e.local_name() == "Assertion") {
+            write_in_default_namespace(assertion);
+        }
+    }
     let remove = file.build.removed_paths();
     let edits = PathEdits { stage: "build", set: &file.build.set, text: &file.build.text, remove: &remove };
     apply_path_edits(&mut root, edits)?;
     Ok((response, root))
+}
+
+/// Rename `assertion` and every `saml:` element in it to its local name, and declare the
+/// assertion namespace as the default on `assertion` instead of the `saml` prefix.
+fn write_in_default_namespace(assertion: &mut Element) {
+    assertion.namespaces.retain(|(prefix, _)| prefix != "saml");
+    assertion.namespaces.insert(0, (String::new(), ASSERTION_NS.to_owned()));
+    let mut stack = vec![assertion];
+    while let Some(element) = stack.pop() {
+        if let Some(local) = element.name.strip_prefix("saml:") {
+            element.name = local.to_owned();
+        }
+        stack.extend(element.child_elements_mut());
+    }
 }
 
 /// Apply `edits` to `response`; `now` anchors the time offsets.

@@ -288,6 +288,12 @@ pub struct BuildEdits {
     /// Name the message's root element otherwise (`samlp:LogoutResponse`), before signing: a
     /// correctly signed message that is not a `samlp:Response`.
     pub root_element: Option<String>,
+    /// Write each assertion in the default namespace, unprefixed (`<Assertion
+    /// xmlns="urn:oasis:names:tc:SAML:2.0:assertion">`, its children `<Issuer>`, `<Subject>`, ...),
+    /// as Microsoft Entra ID and AD FS do: the same assertion by Namespaces in XML 1.0, a valid
+    /// variant that every SP must read.
+    #[serde(default)]
+    pub assertion_default_namespace: bool,
 }
 
 impl BuildEdits {
