@@ -1,6 +1,7 @@
 //! Positive controls for the attack scenarios: each CVE's vulnerable library version, installed
 //! side by side with its fixed version in `tests/sp/vulnerable/` (`.ci/install-deps`), falls for
-//! the scenarios tagged with that CVE, and the fixed version does not.
+//! the scenarios tagged with that CVE, and the fixed version does not; and every attack fools
+//! exactly the pinned versions its `accepted-by-*` tags name.
 //!
 //! For every target in [`TARGETS`]:
 //! - the valid response is accepted by both versions (so a refusal below is about the attack);
@@ -43,6 +44,7 @@ const TARGETS: &[Target] = &[
     Target { cve: "cve-2025-47949", vulnerable: Pinned::Samlify2_9_1, fixed: Ok(Pinned::Samlify2_13_1) },
     Target { cve: "cve-2017-11429", vulnerable: Pinned::Saml2Js1_12_3, fixed: Ok(Pinned::Saml2Js4_0_4) },
     Target { cve: "cve-2025-25291", vulnerable: Pinned::RubySaml1_13_0, fixed: Err(RUBY_SAML_1_18_MISSING) },
+    Target { cve: "cve-2025-25292", vulnerable: Pinned::RubySaml1_13_0, fixed: Err(RUBY_SAML_1_18_MISSING) },
     Target { cve: "cve-2022-39299", vulnerable: Pinned::PassportSaml3_2_1, fixed: Ok(Pinned::PassportSaml3_2_2) },
     // xml-crypto's DigestValue comment: saml2-js 1.12.3 verifies with xml-crypto 0.10.1, 4.0.4 with
     // 6.3.2 (fixed in 6.0.1; samlify 2.9.1's 3.2.1 is a fixed release too, and is not fooled).

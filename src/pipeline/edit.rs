@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::xml::{attribute_index, Element, PathMiss, XmlPath};
+use crate::xml::{attribute_index, namespace_declaration_prefix, Element, PathMiss, XmlPath};
 
 /// A path edit that found nothing to edit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +47,13 @@ pub(crate) fn apply_path_edits(root: &mut Element, edits: PathEdits<'_>) -> Resu
         let attribute = path.attribute().expect("loading checks that set paths end in an attribute");
         for at in path.select(root).map_err(error("set", path))? {
             let element = root.at_mut(&at).expect("select returns paths into this tree");
+            if let Some(prefix) = namespace_declaration_prefix(attribute) {
+                match element.namespaces.iter_mut().find(|(p, _)| p == prefix) {
+                    Some((_, uri)) => *uri = value.clone(),
+                    None => element.namespaces.push((prefix.to_owned(), value.clone())),
+                }
+                continue;
+            }
             match attribute_index(element, attribute) {
                 Some(index) => element.attributes[index].value = value.clone(),
                 None => element.set_attr(attribute, value.clone()),
@@ -65,7 +72,11 @@ pub(crate) fn apply_path_edits(root: &mut Element, edits: PathEdits<'_>) -> Resu
                 let mut removed = 0;
                 for at in &selected {
                     let element = root.at_mut(at).expect("select returns paths into this tree");
-                    if let Some(index) = attribute_index(element, attribute) {
+                    if let Some(prefix) = namespace_declaration_prefix(attribute) {
+                        let before = element.namespaces.len();
+                        element.namespaces.retain(|(p, _)| p != prefix);
+                        removed += before - element.namespaces.len();
+                    } else if let Some(index) = attribute_index(element, attribute) {
                         element.attributes.remove(index);
                         removed += 1;
                     }
@@ -126,6 +137,25 @@ mod tests {
         assert!(out.contains("<a:NameID Format=\"f\" NameQualifier=\"q\">  \n  </a:NameID>"), "{out}");
         assert!(out.contains(r#"<a:Conditions NotBefore="t0"/>"#), "{out}");
         assert!(!out.contains("Issuer"), "{out}");
+    }
+
+    #[test]
+    fn a_namespace_declaration_step_edits_the_declarations_not_the_attributes() {
+        let out = apply(
+            &[
+                ("Response/@xmlns:a", ""),
+                ("Response/Assertion/@xmlns:bad", "http://bad uri/"),
+                ("Response/Issuer/@xmlns", "urn:d"),
+            ],
+            &[],
+            &["Response/@xmlns:p"],
+        )
+        .unwrap();
+        assert!(out.starts_with(r#"<p:Response xmlns:a="" ID="_r""#), "{out}");
+        assert!(out.contains(r#"<a:Assertion xmlns:bad="http://bad uri/" ID="_a">"#), "{out}");
+        assert!(out.contains(r#"<a:Issuer xmlns="urn:d">"#), "{out}");
+        let error = apply(&[], &[], &["Response/Assertion/@xmlns:none"]).unwrap_err();
+        assert!(error.to_string().contains("none has the attribute xmlns:none"), "{error}");
     }
 
     #[test]

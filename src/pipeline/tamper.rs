@@ -265,6 +265,7 @@ fn apply_copy(root: &mut Element, edit: &CopyEdit, index: usize) -> Result<(), T
     match edit.evil {
         Side::Original => make_evil(original, edit.evil_id, index)?,
         Side::Copy => make_evil(&mut copy, edit.evil_id, index)?,
+        Side::Neither => {}
     }
     if let Some(name) = &edit.wrap_in {
         copy = Element::new(name.clone()).child(copy);

@@ -273,7 +273,8 @@ pub struct BuildEdits {
     #[serde(default)]
     pub remove: Vec<Removal>,
     /// Set attributes by path (`"Response/@Version" = "3.0"`), creating them where absent, in the
-    /// serialized message before signing. Every path must end in `/@Name`.
+    /// serialized message before signing. Every path must end in `/@Name`; `/@xmlns:p` (or
+    /// `/@xmlns`) sets that namespace declaration instead.
     #[serde(default)]
     pub set: BTreeMap<XmlPath, String>,
     /// Replace the content of elements by path with this text (`"Response/Assertion/Subject/NameID"
@@ -484,6 +485,8 @@ pub enum Side {
     Original,
     /// The new copy.
     Copy,
+    /// Neither: a plain copy, both sides as signed (a copy of a `ds:Signature` put elsewhere).
+    Neither,
 }
 
 /// Which of the two keeps the element's own `ds:Signature` child.
@@ -527,7 +530,7 @@ pub struct CopyEdit {
     /// Put the copy inside a new element of this qualified name first (`samlp:Extensions`,
     /// `ds:Object`, `samlp:StatusDetail`, `saml:Advice`); its prefix must be in scope there.
     pub wrap_in: Option<String>,
-    /// Which of the two is the attacker's.
+    /// Which of the two is the attacker's (`neither`: a plain copy).
     pub evil: Side,
     /// The evil element's ID.
     #[serde(default)]

@@ -14,7 +14,7 @@ pub use c14n::exclusive_c14n;
 pub use error::XmlError;
 pub use parse::{parse, MAX_ATTRIBUTES, MAX_DEPTH};
 pub(crate) use path::attribute_index;
-pub use path::{PathMiss, PathSyntaxError, XmlPath};
+pub use path::{namespace_declaration_prefix, PathMiss, PathSyntaxError, XmlPath};
 pub use tree::{split_qname, Attribute, Element, Node, Walk, XML_NAMESPACE};
 pub use write::{to_document, to_document_without_declaration, to_string};
 

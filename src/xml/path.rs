@@ -96,7 +96,9 @@ impl XmlPath {
                         "the path has no element step (hint: name the root first, e.g. \"Response/@{name}\")"
                     )));
                 }
-                check_name(name).map_err(error)?;
+                if namespace_declaration_prefix(name).is_none() {
+                    check_name(name).map_err(error)?;
+                }
                 attribute = Some(name.to_owned());
                 continue;
             }
@@ -190,6 +192,17 @@ fn render_step(step: &Step) -> String {
     match step.position {
         Some(p) => format!("{}[{p}]", step.name),
         None => step.name.clone(),
+    }
+}
+
+/// The prefix a namespace declaration step declares: `""` for `xmlns` (the default namespace),
+/// `p` for `xmlns:p`; `None` for any other attribute name. A path may end in one (`@xmlns:ds`):
+/// `set` and `remove` then edit the element's namespace declarations, not its attributes.
+pub fn namespace_declaration_prefix(name: &str) -> Option<&str> {
+    match name.strip_prefix("xmlns") {
+        Some("") => Some(""),
+        Some(rest) => rest.strip_prefix(':').filter(|prefix| check_name(prefix).is_ok()),
+        None => None,
     }
 }
 
@@ -300,5 +313,15 @@ mod tests {
         }
         let path = XmlPath::parse("Response/Assertion[2]/@ID").unwrap();
         assert_eq!((path.depth(), path.attribute(), path.as_str()), (2, Some("ID"), "Response/Assertion[2]/@ID"));
+    }
+
+    #[test]
+    fn a_namespace_declaration_may_be_the_attribute_step() {
+        assert_eq!(XmlPath::parse("Response/Assertion/@xmlns:ds").unwrap().attribute(), Some("xmlns:ds"));
+        assert_eq!(XmlPath::parse("Response/@xmlns").unwrap().attribute(), Some("xmlns"));
+        assert_eq!(namespace_declaration_prefix("xmlns:ds"), Some("ds"));
+        assert_eq!(namespace_declaration_prefix("xmlnsx"), None);
+        assert!(XmlPath::parse("Response/@xmlns:").is_err());
+        assert!(XmlPath::parse("Response/@saml:ID").is_err());
     }
 }
