@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use mockidp::clock::{Clock, IdSource};
 use mockidp::keys::KeyStore;
-use mockidp::pipeline::{generate, Canaries, GenerateOptions, EVIL_NAME_ID};
+use mockidp::pipeline::{generate, Canaries, GenerateOptions, Generated, EVIL_NAME_ID};
 use mockidp::saml::{IdpSettings, SpTarget};
 use mockidp::scenario::{Scenario, ScenarioSet};
 use support::sp::{Pinned, SpAnswer, SpApp, SpConfig, SpKind};
@@ -53,7 +53,8 @@ const TARGETS: &[Target] = &[
 
 /// Why ruby-saml's fix (1.18.0) is not among the pinned versions.
 const RUBY_SAML_1_18_MISSING: &str =
-    "ruby-saml 1.18.0 is not installable here: rubygems.org is unreachable and Debian bookworm does not package it";
+    "ruby-saml 1.18.0 is not installable here: rubygems.org is unreachable and Debian bookworm does not package it \
+(its guard is checked instead: the_ruby_saml_fix_guard_refuses_what_1_13_0_falls_for)";
 
 /// The user the IdP signs for in every scenario (the attacker's own account).
 const SIGNED_USER: &str = "alice@example.com";
@@ -75,15 +76,22 @@ fn start(pinned: Pinned) -> SpApp {
     SpApp::start(kind, SpConfig::new(pem))
 }
 
-/// Generate the scenario for this app (IdP-initiated: no AuthnRequest; real clock) and POST it.
+/// Generate the scenario for this app and POST it.
 fn deliver(app: &SpApp, scenario: &Scenario) -> SpAnswer {
     deliver_with(app, scenario, Canaries::default())
 }
 
 fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswer {
+    let generated = generate_for(app.entity_id(), app.acs_url(), scenario, canaries);
+    let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_acs_fields(&fields, None)
+}
+
+/// The scenario's message for this SP (IdP-initiated: no AuthnRequest; real clock).
+fn generate_for(entity_id: String, acs_url: String, scenario: &Scenario, canaries: Canaries) -> Generated {
     let options = GenerateOptions {
         idp: IdpSettings::default(),
-        sp: SpTarget { entity_id: app.entity_id(), acs_url: app.acs_url() },
+        sp: SpTarget { entity_id, acs_url },
         in_response_to: None,
         canaries,
         // The pinned apps hold no decryption key: an encrypted attack is generated (to the test
@@ -92,10 +100,8 @@ fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswe
         ..GenerateOptions::default()
     };
     let mut keys = KeyStore::new(None);
-    let generated = generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())
-        .unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
-    let fields: Vec<(&str, &str)> = generated.message.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.post_acs_fields(&fields, None)
+    generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())
+        .unwrap_or_else(|e| panic!("{}: {e}", scenario.id))
 }
 
 fn keys_certificate_base64(name: &str) -> String {
@@ -202,7 +208,7 @@ fn each_cve_is_reproduced_on_its_vulnerable_version_and_refused_by_the_fix() {
                     }
                 }
                 Err(why) => {
-                    table.push(format!("| {} | {} | (fixed version) | not tested: {why} |", scenario.id, target.cve))
+                    table.push(format!("| {} | {} | (fixed version) | not installed: {why} |", scenario.id, target.cve))
                 }
             }
         }
@@ -328,4 +334,44 @@ fn every_attack_fools_exactly_the_versions_its_accepted_by_tags_name() {
     println!("attack | fooled version\n{}", fooled.join("\n"));
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// ruby-saml 1.18.0 itself is out of reach here, but its fix for CVE-2025-25291 and CVE-2025-25292
+/// is a guard in front of the old code (`safe_load_xml`: no DOCTYPE, no libxml2 error), which
+/// tests/sp/vulnerable/ruby-saml-fix-guard.rb applies with the same Nokogiri as 1.13.0: it must let
+/// the valid response through and refuse every scenario tagged with those CVEs.
+#[test]
+fn the_ruby_saml_fix_guard_refuses_what_1_13_0_falls_for() {
+    let set = ScenarioSet::load(None).expect("built-in scenarios load");
+    let guard = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sp/vulnerable/ruby-saml-fix-guard.rb");
+    let judge = |scenario: &Scenario| {
+        let generated = generate_for(
+            "https://sp.example.test/metadata".into(),
+            "https://sp.example.test/acs".into(),
+            scenario,
+            Canaries::default(),
+        );
+        let mut child = std::process::Command::new("ruby")
+            .arg(guard)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("ruby runs (.ci/install-deps)");
+        child.stdin.take().unwrap().write_all(generated.xml.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        (output.status.success(), String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    let valid = set.get("valid").expect("the valid scenario");
+    let (passed, said) = judge(valid);
+    assert!(passed, "the guard must let the valid response through: {said}");
+    let mut judged = 0;
+    for cve in ["cve-2025-25291", "cve-2025-25292"] {
+        for scenario in scenarios_tagged(&set, cve) {
+            let (passed, said) = judge(&scenario);
+            println!("{} ({cve}): {said}", scenario.id);
+            assert!(!passed, "{} ({cve}): the 1.18.0 guard must refuse it, said {said}", scenario.id);
+            judged += 1;
+        }
+    }
+    assert!(judged >= 2, "a scenario for each ruby-saml CVE");
 }
