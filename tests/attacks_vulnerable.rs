@@ -89,23 +89,20 @@ fn deliver_with(app: &SpApp, scenario: &Scenario, canaries: Canaries) -> SpAnswe
 
 /// The scenario's message for this SP (IdP-initiated: no AuthnRequest; real clock).
 fn generate_for(entity_id: String, acs_url: String, scenario: &Scenario, canaries: Canaries) -> Generated {
+    let mut keys = KeyStore::new(None);
+    // The pinned apps hold no decryption key: an encrypted attack is generated (to the test SPs'
+    // key) and refused by them, which the tags then say.
+    let sp_encryption = keys.load("sp-encryption").unwrap_or_else(|e| panic!("{e}")).certificate_base64.clone();
     let options = GenerateOptions {
         idp: IdpSettings::default(),
         sp: SpTarget { entity_id, acs_url },
         in_response_to: None,
         canaries,
-        // The pinned apps hold no decryption key: an encrypted attack is generated (to the test
-        // SPs' key) and refused by them, which the tags then say.
-        sp_encryption_cert: Some(keys_certificate_base64("sp-encryption")),
+        sp_encryption_cert: Some(sp_encryption),
         ..GenerateOptions::default()
     };
-    let mut keys = KeyStore::new(None);
     generate(scenario, &options, &mut keys, &Clock::system(), &mut IdSource::random())
         .unwrap_or_else(|e| panic!("{}: {e}", scenario.id))
-}
-
-fn keys_certificate_base64(name: &str) -> String {
-    KeyStore::new(None).load(name).unwrap_or_else(|e| panic!("{e}")).certificate_base64.clone()
 }
 
 /// How one version answered one scenario, for the table.

@@ -50,7 +50,7 @@ pub(super) fn build(
 /// Rename `assertion` and every `saml:` element in it to its local name, and declare the
 /// assertion namespace as the default on `assertion` instead of the `saml` prefix.
 fn write_in_default_namespace(assertion: &mut Element) {
-    assertion.namespaces.retain(|(prefix, _)| prefix != "saml");
+    assertion.remove_namespace("saml");
     assertion.namespaces.insert(0, (String::new(), ASSERTION_NS.to_owned()));
     let mut stack = vec![assertion];
     while let Some(element) = stack.pop() {

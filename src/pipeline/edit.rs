@@ -47,16 +47,10 @@ pub(crate) fn apply_path_edits(root: &mut Element, edits: PathEdits<'_>) -> Resu
         let attribute = path.attribute().expect("loading checks that set paths end in an attribute");
         for at in path.select(root).map_err(error("set", path))? {
             let element = root.at_mut(&at).expect("select returns paths into this tree");
-            if let Some(prefix) = namespace_declaration_prefix(attribute) {
-                match element.namespaces.iter_mut().find(|(p, _)| p == prefix) {
-                    Some((_, uri)) => *uri = value.clone(),
-                    None => element.namespaces.push((prefix.to_owned(), value.clone())),
-                }
-                continue;
-            }
-            match attribute_index(element, attribute) {
-                Some(index) => element.attributes[index].value = value.clone(),
-                None => element.set_attr(attribute, value.clone()),
+            match (namespace_declaration_prefix(attribute), attribute_index(element, attribute)) {
+                (Some(prefix), _) => element.set_namespace(prefix, value.clone()),
+                (None, Some(index)) => element.attributes[index].value = value.clone(),
+                (None, None) => element.set_attr(attribute, value.clone()),
             }
         }
     }
@@ -73,9 +67,7 @@ pub(crate) fn apply_path_edits(root: &mut Element, edits: PathEdits<'_>) -> Resu
                 for at in &selected {
                     let element = root.at_mut(at).expect("select returns paths into this tree");
                     if let Some(prefix) = namespace_declaration_prefix(attribute) {
-                        let before = element.namespaces.len();
-                        element.namespaces.retain(|(p, _)| p != prefix);
-                        removed += before - element.namespaces.len();
+                        removed += usize::from(element.remove_namespace(prefix));
                     } else if let Some(index) = attribute_index(element, attribute) {
                         element.attributes.remove(index);
                         removed += 1;

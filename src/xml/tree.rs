@@ -116,6 +116,22 @@ impl Element {
         before != self.attributes.len()
     }
 
+    /// Declare (or redeclare) a namespace prefix on this element; `""` is the default namespace.
+    pub fn set_namespace(&mut self, prefix: &str, uri: impl Into<String>) {
+        let uri = uri.into();
+        match self.namespaces.iter_mut().find(|(p, _)| p == prefix) {
+            Some((_, existing)) => *existing = uri,
+            None => self.namespaces.push((prefix.to_owned(), uri)),
+        }
+    }
+
+    /// Remove this element's declaration of a namespace prefix; true when it was there.
+    pub fn remove_namespace(&mut self, prefix: &str) -> bool {
+        let before = self.namespaces.len();
+        self.namespaces.retain(|(p, _)| p != prefix);
+        before != self.namespaces.len()
+    }
+
     /// Child elements in order.
     pub fn child_elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|node| match node {
